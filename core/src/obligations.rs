@@ -1,0 +1,170 @@
+//! What each participant still owes, as of a date.
+
+use crate::engine::Engagement;
+use crate::model::{MeetingKind, MidpointCheckIn, Role, Stage};
+use crate::state::{ActionStatus, MeetingStatus, SessionStatus};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// What kind of thing is owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationKind {
+    /// Pre-work: a coach must be assigned (supervisor or programme admin).
+    AssignCoach,
+    /// Pre-work: the coachee's orientation.
+    CompleteOrientation,
+    /// Pre-work: the coachee-supervisor preliminary goal discussion.
+    HoldPreliminaryDiscussion,
+    /// Pre-work and goal setting: acknowledging one's responsibilities.
+    AcknowledgeResponsibilities,
+    /// Goal setting: the three-way goal-setting meeting.
+    HoldGoalSettingMeeting,
+    /// Goal setting: agreeing at least `policy.min_goals` goals.
+    AgreeGoals,
+    /// Goal setting: the coach's confidentiality agreement.
+    AgreeConfidentiality,
+    /// Coaching: no session is scheduled while sessions remain.
+    ScheduleNextSession,
+    /// Coaching: the required midpoint check-in, once half the sessions are held.
+    HoldMidpointCheckIn,
+    /// An open action whose due date has passed.
+    CompleteOverdueAction,
+    /// Final review: goals without an outcome.
+    AssessGoals,
+    /// Final review: the three-way final review meeting.
+    HoldFinalReview,
+    /// After a coachee- or coach-initiated discontinuation: the explanation to the sponsor.
+    InformSponsor,
+}
+
+impl ObligationKind {
+    /// The snake_case spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationKind::AssignCoach => "assign_coach",
+            ObligationKind::CompleteOrientation => "complete_orientation",
+            ObligationKind::HoldPreliminaryDiscussion => "hold_preliminary_discussion",
+            ObligationKind::AcknowledgeResponsibilities => "acknowledge_responsibilities",
+            ObligationKind::HoldGoalSettingMeeting => "hold_goal_setting_meeting",
+            ObligationKind::AgreeGoals => "agree_goals",
+            ObligationKind::AgreeConfidentiality => "agree_confidentiality",
+            ObligationKind::ScheduleNextSession => "schedule_next_session",
+            ObligationKind::HoldMidpointCheckIn => "hold_midpoint_check_in",
+            ObligationKind::CompleteOverdueAction => "complete_overdue_action",
+            ObligationKind::AssessGoals => "assess_goals",
+            ObligationKind::HoldFinalReview => "hold_final_review",
+            ObligationKind::InformSponsor => "inform_sponsor",
+        }
+    }
+}
+
+/// One thing one participant still owes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Obligation {
+    /// Who owes it.
+    pub participant: String,
+    /// Their role.
+    pub role: Role,
+    /// What is owed.
+    pub kind: ObligationKind,
+    /// In words.
+    pub message: String,
+    /// When it was due, for overdue actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+}
+
+impl Engagement {
+    /// What each participant still owes as of `as_of`: pre-work items, acknowledgements,
+    /// the goal-setting meeting and goals, the confidentiality agreement, the next
+    /// appointment, overdue actions, goal outcomes and the final review, and the sponsor
+    /// explanation after a discontinuation. Empty before opening and once completed.
+    pub fn obligations(&self, as_of: NaiveDate) -> Vec<Obligation> {
+        let mut owed = Vec::new();
+        if !self.is_opened() {
+            return owed;
+        }
+        let people = self.participants();
+        let mut add = |roles: &[Role], kind: ObligationKind, message: String, due: Option<NaiveDate>| {
+            for role in roles {
+                for participant in people.with_role(*role) {
+                    owed.push(Obligation { participant: participant.to_owned(), role: *role, kind, message: message.clone(), due });
+                }
+            }
+        };
+        let policy = self.policy();
+        let stage = self.stage();
+        let unmet = |code| self.requirements_unmet(code);
+        if stage == Stage::PreWork {
+            if people.coach.is_none() {
+                add(&[Role::Supervisor, Role::ProgramAdmin], ObligationKind::AssignCoach, "assign a coach".into(), None);
+            }
+            if policy.require_orientation && self.orientation_completed_at().is_none() {
+                add(&[Role::Coachee], ObligationKind::CompleteOrientation, "complete the orientation".into(), None);
+            }
+            if policy.require_preliminary_discussion && self.preliminary_discussions().is_empty() {
+                add(&[Role::Coachee, Role::Supervisor], ObligationKind::HoldPreliminaryDiscussion, "hold the preliminary goal discussion".into(), None);
+            }
+        }
+        if matches!(stage, Stage::PreWork | Stage::GoalSetting) && policy.require_acknowledgements {
+            for role in [Role::Coachee, Role::Supervisor, Role::Coach] {
+                let pending = people.with_role(role).iter().any(|id| !self.acknowledged().iter().any(|done| done == id));
+                if pending {
+                    add(&[role], ObligationKind::AcknowledgeResponsibilities, format!("acknowledge the {role}'s responsibilities"), None);
+                }
+            }
+        }
+        const THREE: &[Role] = &[Role::Coachee, Role::Supervisor, Role::Coach];
+        if stage == Stage::GoalSetting {
+            if unmet(crate::Code::GoalSettingMeetingNotHeld) {
+                add(THREE, ObligationKind::HoldGoalSettingMeeting, "hold the three-way goal-setting meeting".into(), None);
+            }
+            if unmet(crate::Code::TooFewGoals) {
+                add(&[Role::Coachee], ObligationKind::AgreeGoals, format!("agree at least {} goal(s)", policy.min_goals), None);
+            }
+            if self.confidentiality().is_none() {
+                add(&[Role::Coach], ObligationKind::AgreeConfidentiality, "record the confidentiality agreement and its limits".into(), None);
+            }
+        }
+        if stage == Stage::Coaching {
+            let waiting = self.sessions().iter().any(|s| matches!(s.status, SessionStatus::Scheduled | SessionStatus::InProgress));
+            if !waiting && self.sessions_held() < policy.sessions {
+                add(&[Role::Coachee, Role::Coach], ObligationKind::ScheduleNextSession, "schedule the next coaching session".into(), None);
+            }
+            let midpoint_open = !self.meetings().iter().any(|m| m.kind == MeetingKind::MidpointCheckIn && m.status == MeetingStatus::Held);
+            if policy.midpoint_check_in == MidpointCheckIn::Required && midpoint_open && self.sessions_held() >= policy.midpoint_after() {
+                add(THREE, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
+            }
+        }
+        if matches!(stage, Stage::Coaching | Stage::FinalReview) {
+            for action in self.actions().iter().filter(|action| action.status == ActionStatus::Open) {
+                if let Some(due) = action.item.due.filter(|due| *due < as_of) {
+                    add(&[Role::Coachee], ObligationKind::CompleteOverdueAction, format!("action {} was due on {due}", action.item.id), Some(due));
+                }
+            }
+        }
+        if stage == Stage::FinalReview {
+            if unmet(crate::Code::GoalsNotAssessed) {
+                add(&[Role::Coachee], ObligationKind::AssessGoals, "record an outcome for every goal".into(), None);
+            }
+            if unmet(crate::Code::FinalReviewNotHeld) {
+                add(THREE, ObligationKind::HoldFinalReview, "hold the three-way final review meeting".into(), None);
+            }
+        }
+        if let Some(discontinuation) = self.discontinuation() {
+            if discontinuation.owes_sponsor_explanation() && self.sponsor_explanations().is_empty() {
+                add(&[Role::Coachee], ObligationKind::InformSponsor, "explain the discontinuation to the supervisor".into(), None);
+            }
+        }
+        drop(add);
+        owed
+    }
+
+    fn requirements_unmet(&self, code: crate::Code) -> bool {
+        Stage::ALL
+            .iter()
+            .flat_map(|stage| self.requirements(*stage))
+            .any(|requirement| requirement.code == code && !requirement.met)
+    }
+}

@@ -1,8 +1,10 @@
 #![forbid(unsafe_code)]
 //! coachflow core (work in progress)
 pub mod codes;
+pub mod conformance;
 pub mod engine;
 pub mod event;
+pub mod log;
 pub mod model;
 pub mod obligations;
 pub mod record;

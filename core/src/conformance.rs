@@ -1,0 +1,202 @@
+//! Conformance vectors (contract section 9): shared test cases every binding runs.
+//!
+//! The runner is strict: an unlisted rejection, a listed rejection that applied, a missing
+//! code, a wrong stage and an inexact requirements set all fail the vector.
+
+use crate::codes::{Code, Rejection};
+use crate::engine::Engagement;
+use crate::event::Event;
+use crate::model::{Role, Stage};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One conformance vector.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vector {
+    /// What the vector shows.
+    pub name: String,
+    /// The rule references it covers, e.g. `["Q3"]`.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// A longer explanation, for people.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Events, applied in order; `seq` is assigned when absent.
+    pub events: Vec<Value>,
+    /// What must hold.
+    #[serde(default)]
+    pub expect: Expectations,
+}
+
+/// The `expect` object of a vector. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectations {
+    /// The stage after the last event.
+    pub stage: Option<Stage>,
+    /// Events that must be rejected, with at least these codes.
+    #[serde(default)]
+    pub rejected: Vec<ExpectedCodes>,
+    /// Applied events whose warnings must include these codes.
+    #[serde(default)]
+    pub warnings: Vec<ExpectedCodes>,
+    /// Target stage -> exactly the unmet guard codes after the last event.
+    #[serde(default)]
+    pub requirements: BTreeMap<Stage, ExpectedUnmet>,
+    /// Role -> substrings that must (not) appear in that role's view JSON.
+    #[serde(default)]
+    pub views: BTreeMap<Role, ExpectedView>,
+}
+
+/// Codes expected at one event.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedCodes {
+    /// 0-based index into `events`.
+    pub index: usize,
+    /// Codes, by their snake_case spelling.
+    pub codes: Vec<String>,
+}
+
+/// The exact set of unmet guard codes for a target stage.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedUnmet {
+    /// Codes, by their snake_case spelling.
+    pub unmet: Vec<String>,
+}
+
+/// Substrings expected in (or absent from) a role's view.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedView {
+    /// Must appear.
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// Must not appear.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+}
+
+/// Reads the vectors of one file: a single vector object, or `{"vectors": [...]}`.
+pub fn parse_vectors(text: &str) -> Result<Vec<Vector>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Many {
+        vectors: Vec<Vector>,
+        #[serde(default)]
+        #[allow(dead_code)]
+        description: Option<String>,
+    }
+    let value: Value = serde_json::from_str(text).map_err(|error| format!("not valid JSON: {error}"))?;
+    if value.get("vectors").is_some() {
+        serde_json::from_value::<Many>(value).map(|many| many.vectors).map_err(|error| error.to_string())
+    } else {
+        serde_json::from_value::<Vector>(value).map(|vector| vec![vector]).map_err(|error| error.to_string())
+    }
+}
+
+/// What an event in a vector came to.
+pub enum Outcome {
+    /// Applied, with these warnings.
+    Applied(Vec<Code>),
+    /// Rejected.
+    Rejected(Rejection),
+}
+
+/// Renders a view of the engagement for a role as JSON text, for `views` expectations.
+/// `None` means views are not available to this runner.
+pub type ViewRenderer<'a> = &'a dyn Fn(&Engagement, Role) -> Option<Result<String, String>>;
+
+/// Runs one vector; returns every failure, empty when the vector passes.
+pub fn run_vector(vector: &Vector, render_view: Option<ViewRenderer<'_>>) -> Vec<String> {
+    let mut failures = Vec::new();
+    let expect = &vector.expect;
+    let parse_codes = |codes: &[String], failures: &mut Vec<String>| -> BTreeSet<Code> {
+        codes
+            .iter()
+            .filter_map(|code| match code.parse::<Code>() {
+                Ok(code) => Some(code),
+                Err(error) => {
+                    failures.push(error.to_string());
+                    None
+                }
+            })
+            .collect()
+    };
+    let mut engagement = Engagement::new("");
+    for (index, raw) in vector.events.iter().enumerate() {
+        let outcome = match Event::from_value(raw).and_then(|event| engagement.apply(event)) {
+            Ok(applied) => Outcome::Applied(applied.warnings.iter().map(|finding| finding.code).collect()),
+            Err(rejection) => Outcome::Rejected(rejection),
+        };
+        let expected_rejection = expect.rejected.iter().find(|expected| expected.index == index);
+        let expected_warnings = expect.warnings.iter().find(|expected| expected.index == index);
+        match (&outcome, expected_rejection) {
+            (Outcome::Rejected(rejection), Some(expected)) => {
+                let wanted = parse_codes(&expected.codes, &mut failures);
+                let missing: Vec<&str> = wanted.iter().filter(|code| !rejection.has(**code)).map(|code| code.as_str()).collect();
+                if !missing.is_empty() {
+                    failures.push(format!("event {index}: rejected without {} ({rejection})", missing.join(", ")));
+                }
+            }
+            (Outcome::Rejected(rejection), None) => failures.push(format!("event {index}: unexpectedly rejected: {rejection}")),
+            (Outcome::Applied(_), Some(expected)) => {
+                failures.push(format!("event {index}: applied, but should be rejected with {}", expected.codes.join(", ")))
+            }
+            (Outcome::Applied(_), None) => {}
+        }
+        if let Some(expected) = expected_warnings {
+            match &outcome {
+                Outcome::Applied(warnings) => {
+                    let wanted = parse_codes(&expected.codes, &mut failures);
+                    let missing: Vec<&str> = wanted.iter().filter(|code| !warnings.contains(code)).map(|code| code.as_str()).collect();
+                    if !missing.is_empty() {
+                        let got: Vec<&str> = warnings.iter().map(|code| code.as_str()).collect();
+                        failures.push(format!("event {index}: warnings lack {} (got [{}])", missing.join(", "), got.join(", ")));
+                    }
+                }
+                Outcome::Rejected(_) => failures.push(format!("event {index}: warnings expected, but the event was rejected")),
+            }
+        }
+    }
+    for expected in expect.rejected.iter().chain(&expect.warnings) {
+        if expected.index >= vector.events.len() {
+            failures.push(format!("expectation names event {}, but there are {} events", expected.index, vector.events.len()));
+        }
+    }
+    if let Some(stage) = expect.stage {
+        if engagement.stage() != stage {
+            failures.push(format!("stage is {}, expected {stage}", engagement.stage()));
+        }
+    }
+    for (target, expected) in &expect.requirements {
+        let wanted = parse_codes(&expected.unmet, &mut failures);
+        let unmet: BTreeSet<Code> = engagement.requirements(*target).iter().filter(|r| !r.met).map(|r| r.code).collect();
+        if unmet != wanted {
+            let show = |codes: &BTreeSet<Code>| codes.iter().map(|code| code.as_str()).collect::<Vec<_>>().join(", ");
+            failures.push(format!("requirements for {target}: unmet [{}], expected [{}]", show(&unmet), show(&wanted)));
+        }
+    }
+    for (role, expected) in &expect.views {
+        match render_view.and_then(|render| render(&engagement, *role)) {
+            None => failures.push(format!("views: this runner cannot render the {role} view")),
+            Some(Err(error)) => failures.push(format!("views: the {role} view failed: {error}")),
+            Some(Ok(json)) => {
+                for text in &expected.contains {
+                    if !json.contains(text.as_str()) {
+                        failures.push(format!("views: the {role} view lacks {text:?}"));
+                    }
+                }
+                for text in &expected.excludes {
+                    if json.contains(text.as_str()) {
+                        failures.push(format!("views: the {role} view shows {text:?}"));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}

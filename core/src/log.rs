@@ -1,0 +1,187 @@
+//! Reading JSON Lines logs that interleave many engagements.
+//!
+//! Each line is judged against its engagement as built from the lines accepted before it.
+//! A bad line is reported with its line number and skipped; every other line, and every
+//! other engagement, still loads.
+
+use crate::codes::{Code, Finding, Rejection};
+use crate::engine::Engagement;
+use crate::event::Event;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::BufRead;
+
+/// One line of a log that could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogProblem {
+    /// 1-based line number.
+    pub line: u64,
+    /// The engagement the line belongs to, when it could be read.
+    pub engagement: Option<String>,
+    /// Every violated rule.
+    pub violations: Vec<Finding>,
+}
+
+/// What reading a log produced: every engagement that was opened, and every problem.
+#[derive(Debug, Clone, Default)]
+pub struct LogReplay {
+    /// Engagements in order of their first line.
+    pub engagements: Vec<Engagement>,
+    /// Problems, in line order.
+    pub problems: Vec<LogProblem>,
+    /// Lines read, blank ones included.
+    pub lines: u64,
+    /// Events applied.
+    pub events_applied: u64,
+}
+
+/// A push-based log reader: feed it lines (or raw bytes of lines) in order, then `finish`.
+///
+/// ```
+/// use coachflow::log::LogReplayer;
+/// let mut reader = LogReplayer::new();
+/// reader.push_line(r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}"#);
+/// reader.push_line("{not json");
+/// reader.push_line(r#"{"engagement":"a","at":"2026-01-05T10:00:00Z","actor":"c","type":"orientation_completed"}"#);
+/// let replay = reader.finish();
+/// assert_eq!(replay.engagements.len(), 1);
+/// assert_eq!(replay.engagements[0].log().len(), 2);
+/// assert_eq!(replay.problems[0].line, 2);
+/// ```
+#[derive(Debug, Default)]
+pub struct LogReplayer {
+    replay: LogReplay,
+    positions: HashMap<String, usize>,
+}
+
+impl LogReplayer {
+    /// A reader with nothing read yet.
+    pub fn new() -> LogReplayer {
+        LogReplayer::default()
+    }
+
+    /// Reads the next line (without its line break). Blank lines are skipped.
+    pub fn push_line(&mut self, line: &str) {
+        self.replay.lines += 1;
+        let line = line.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() {
+            return;
+        }
+        match Event::from_json(line) {
+            Ok(event) => self.apply(event),
+            Err(rejection) => {
+                let engagement = engagement_of(line);
+                self.problem(engagement, rejection);
+            }
+        }
+    }
+
+    /// Reads the next line as raw bytes; bytes that are not UTF-8 are `invalid_event`.
+    pub fn push_bytes(&mut self, line: &[u8]) {
+        match std::str::from_utf8(line) {
+            Ok(text) => self.push_line(text),
+            Err(error) => {
+                self.replay.lines += 1;
+                let message = format!("the line is not valid UTF-8 ({error})");
+                self.problem(None, Rejection::single(Code::InvalidEvent, "L2", message));
+            }
+        }
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.replay.lines
+    }
+
+    /// Everything read.
+    pub fn finish(self) -> LogReplay {
+        let mut replay = self.replay;
+        replay.engagements.retain(Engagement::is_opened);
+        replay
+    }
+
+    fn apply(&mut self, event: Event) {
+        let position = match self.positions.get(&event.engagement) {
+            Some(position) => *position,
+            None => {
+                let position = self.replay.engagements.len();
+                self.positions.insert(event.engagement.clone(), position);
+                self.replay.engagements.push(Engagement::new(event.engagement.clone()));
+                position
+            }
+        };
+        let Some(engagement) = self.replay.engagements.get_mut(position) else {
+            return;
+        };
+        let id = event.engagement.clone();
+        match engagement.apply(event) {
+            Ok(_) => self.replay.events_applied += 1,
+            Err(rejection) => self.problem(Some(id), rejection),
+        }
+    }
+
+    fn problem(&mut self, engagement: Option<String>, rejection: Rejection) {
+        self.replay.problems.push(LogProblem { line: self.replay.lines, engagement, violations: rejection.violations });
+    }
+}
+
+/// The engagement id of a line that did not parse as an event, when it has one.
+fn engagement_of(line: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Probe {
+        engagement: String,
+    }
+    serde_json::from_str::<Probe>(line).ok().map(|probe| probe.engagement)
+}
+
+/// Reads a whole JSON Lines log. Read errors end the log with a problem on the line
+/// where they happened; nothing read before is lost.
+pub fn read_log(mut reader: impl BufRead) -> LogReplay {
+    let mut replayer = LogReplayer::new();
+    let mut buffer = Vec::new();
+    loop {
+        buffer.clear();
+        match reader.read_until(b'\n', &mut buffer) {
+            Ok(0) => break,
+            Ok(_) => {
+                let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
+                replayer.push_bytes(line);
+            }
+            Err(error) => {
+                replayer.replay.lines += 1;
+                let message = format!("reading the log failed: {error}");
+                replayer.problem(None, Rejection::single(Code::InvalidEvent, "L2", message));
+                break;
+            }
+        }
+    }
+    replayer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interleaved_engagements_load_and_bad_lines_are_reported_by_number() {
+        let log = concat!(
+            r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}"#, "\n",
+            r#"{"engagement":"b","at":"2026-01-05T09:00:00Z","actor":"d","type":"engagement_opened","coachee":"d","supervisor":"s"}"#, "\n",
+            "\n",
+            r#"{"engagement":"a","at":"2026-01-05T09:30:00Z","actor":"s","type":"orientation_completed"}"#, "\n",
+            "\u{0}\u{0}\n",
+            r#"{"engagement":"b","at":"2026-01-06T09:00:00Z","actor":"d","type":"orientation_completed"}"#, "\n",
+        );
+        let mut bytes = log.as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xff\xfe\n");
+        let replay = read_log(bytes.as_slice());
+        assert_eq!(replay.engagements.iter().map(|e| e.id()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(replay.events_applied, 3);
+        let lines: Vec<(u64, Option<&str>, Code)> =
+            replay.problems.iter().map(|p| (p.line, p.engagement.as_deref(), p.violations[0].code)).collect();
+        assert_eq!(
+            lines,
+            [(4, Some("a"), Code::ActorNotPermitted), (5, None, Code::InvalidEvent), (7, None, Code::InvalidEvent)]
+        );
+    }
+}

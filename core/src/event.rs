@@ -634,8 +634,10 @@ fn envelope_field<'a, T: Deserialize<'a>>(
     }
 }
 
-fn required<T>(value: Option<T>, name: &str, problems: &mut Vec<Finding>, present: bool) -> Option<T> {
-    if value.is_none() && !present {
+/// Reports a required envelope field that is absent or `null` (a present field of the wrong
+/// type was already reported by [`envelope_field`]).
+fn required<T>(value: Option<T>, name: &str, problems: &mut Vec<Finding>, raw: Option<&RawValue>) -> Option<T> {
+    if value.is_none() && raw.is_none_or(|raw| raw.get() == "null") {
         problems.push(invalid(format!("missing field `{name}`")));
     }
     value
@@ -657,7 +659,7 @@ impl<'a> RawEvent<'a> {
         }
         let kind_name: Option<Cow<'a, str>> =
             envelope_field(self.kind, "type", "a text naming the event type", &mut problems);
-        let kind_name = required(kind_name, "type", &mut problems, self.kind.is_some());
+        let kind_name = required(kind_name, "type", &mut problems, self.kind);
         let kind = kind_name.as_ref().and_then(|name| {
             let kind = EventType::from_name(name);
             if kind.is_none() {
@@ -670,7 +672,7 @@ impl<'a> RawEvent<'a> {
             kind
         });
         let engagement: Option<String> = envelope_field(self.engagement, "engagement", "a text", &mut problems);
-        let engagement = required(engagement, "engagement", &mut problems, self.engagement.is_some());
+        let engagement = required(engagement, "engagement", &mut problems, self.engagement);
         if engagement.as_deref().is_some_and(|id| id.is_empty()) {
             problems.push(invalid("field `engagement` must not be empty"));
         }
@@ -679,9 +681,9 @@ impl<'a> RawEvent<'a> {
             problems.push(invalid("field `seq` starts at 1"));
         }
         let at: Option<Timestamp> = envelope_field(self.at, "at", "an RFC 3339 timestamp", &mut problems);
-        let at = required(at, "at", &mut problems, self.at.is_some());
+        let at = required(at, "at", &mut problems, self.at);
         let actor: Option<String> = envelope_field(self.actor, "actor", "a text", &mut problems);
-        let actor = required(actor, "actor", &mut problems, self.actor.is_some());
+        let actor = required(actor, "actor", &mut problems, self.actor);
         let meta: Option<Map<String, Value>> = envelope_field(self.meta, "meta", "an object", &mut problems);
         let body = kind.and_then(|kind| match decode_body(kind, self.payload) {
             Ok(body) => Some(body),
@@ -699,7 +701,12 @@ impl<'a> RawEvent<'a> {
                 body,
                 meta,
             }),
-            _ => Err(Rejection { violations: problems }),
+            _ => {
+                if problems.is_empty() {
+                    problems.push(invalid("the event is incomplete"));
+                }
+                Err(Rejection { violations: problems })
+            }
         }
     }
 }
@@ -810,6 +817,13 @@ mod tests {
         assert_eq!(codes("{"), [Code::InvalidEvent]);
         assert_eq!(codes("[1,2]"), [Code::InvalidEvent]);
         assert_eq!(codes(&format!(r#"{{{BASE},"type":"orientation_completed","actor":"bob"}}"#)), [Code::InvalidEvent]);
+    }
+
+    #[test]
+    fn null_required_fields_are_reported_as_missing() {
+        let rejection = Event::from_json(r#"{"engagement":"e","at":"2026-01-01T09:00:00Z","actor":null,"type":"orientation_completed"}"#).unwrap_err();
+        assert_eq!(rejection.codes(), [Code::InvalidEvent]);
+        assert!(rejection.violations[0].message.contains("actor"));
     }
 
     #[test]

@@ -8,11 +8,13 @@ use serde_json::{json, Map, Value};
 pub struct SplitMix(u64);
 
 impl SplitMix {
+    /// A generator starting from `seed`.
     pub fn new(seed: u64) -> SplitMix {
         SplitMix(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    /// The next 64 pseudo-random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -22,7 +24,13 @@ impl SplitMix {
 
     /// A number in `0..bound` (bound > 0).
     pub fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound.max(1)
+        self.next_u64() % bound.max(1)
+    }
+
+    /// One of `items`, or `fallback` when `items` is empty.
+    pub fn choose<T: Copy>(&mut self, items: &[T], fallback: T) -> T {
+        let index = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
+        items.get(index).copied().unwrap_or(fallback)
     }
 
     fn chance(&mut self, percent: u64) -> bool {
@@ -32,16 +40,23 @@ impl SplitMix {
 
 /// Builds the events of one engagement, advancing a clock as it goes.
 pub struct EngagementBuilder {
+    /// Engagement id.
     pub id: String,
+    /// Coachee id.
     pub coachee: String,
+    /// Supervisor id.
     pub supervisor: String,
+    /// Coach id.
     pub coach: String,
+    /// Programme admin id.
     pub admin: String,
     clock: DateTime<Utc>,
+    /// The events built so far.
     pub events: Vec<Value>,
 }
 
 impl EngagementBuilder {
+    /// A builder for engagement `id` whose clock starts at `start`; ids derive from `id`.
     pub fn new(id: &str, start: DateTime<Utc>) -> EngagementBuilder {
         EngagementBuilder {
             id: id.to_owned(),
@@ -54,11 +69,13 @@ impl EngagementBuilder {
         }
     }
 
+    /// Moves the clock forward.
     pub fn wait(&mut self, minutes: i64) -> &mut Self {
         self.clock += Duration::minutes(minutes);
         self
     }
 
+    /// The clock as RFC 3339 text.
     pub fn now(&self) -> String {
         self.clock.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     }
@@ -81,15 +98,19 @@ impl EngagementBuilder {
         self.wait(30)
     }
 
+    /// `engagement_opened` by the admin, with `policy` overrides when not empty.
     pub fn open(&mut self, policy: Value) -> &mut Self {
         let (admin, coachee, supervisor) = (self.admin.clone(), self.coachee.clone(), self.supervisor.clone());
         let mut payload = json!({"coachee": coachee, "supervisor": supervisor, "program_admins": [admin]});
         if policy.as_object().is_some_and(|policy| !policy.is_empty()) {
-            payload["policy"] = policy;
+            if let Some(fields) = payload.as_object_mut() {
+                fields.insert("policy".into(), policy);
+            }
         }
         self.event(&admin, "engagement_opened", payload)
     }
 
+    /// Pre-work: coach, orientation, acknowledgements, preliminary discussion, goal-setting meeting scheduled.
     pub fn pre_work(&mut self) -> &mut Self {
         let (admin, coachee, supervisor, coach) = (self.admin.clone(), self.coachee.clone(), self.supervisor.clone(), self.coach.clone());
         self.event(&admin, "coach_assigned", json!({"coach": coach}))
@@ -104,14 +125,17 @@ impl EngagementBuilder {
         self.event(&supervisor, "meeting_scheduled", json!({"meeting": "m-goals", "kind": "goal_setting", "starts_at": starts}))
     }
 
+    /// `stage_advanced` to `to`.
     pub fn advance(&mut self, actor: &str, to: &str) -> &mut Self {
         self.event(actor, "stage_advanced", json!({"to": to}))
     }
 
+    /// Coachee, supervisor and coach, as a JSON list of attendees.
     pub fn three(&self) -> Value {
         json!([self.coachee, self.supervisor, self.coach])
     }
 
+    /// The goal-setting meeting held, the agreement recorded, `goals` goals agreed.
     pub fn goal_setting(&mut self, goals: usize) -> &mut Self {
         let (coachee, coach, attendees) = (self.coachee.clone(), self.coach.clone(), self.three());
         self.wait(60 * 24 * 3);
@@ -159,6 +183,7 @@ impl EngagementBuilder {
         self
     }
 
+    /// Final review: meeting, `goals` outcomes, the review record, and completion.
     pub fn final_review(&mut self, goals: usize) -> &mut Self {
         let (coachee, supervisor, coach, attendees) = (self.coachee.clone(), self.supervisor.clone(), self.coach.clone(), self.three());
         let starts = self.later(60 * 24 * 5);
@@ -190,7 +215,7 @@ pub fn generate(engagements: u64, seed: u64) -> Vec<String> {
 }
 
 fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
-    let sessions = [4_u32, 6, 6, 6, 8][usize::try_from(rng.below(5)).unwrap_or(0) % 5];
+    let sessions = rng.choose(&[4_u32, 6, 6, 6, 8], 6);
     let goals = 1 + usize::try_from(rng.below(3)).unwrap_or(0);
     let (coachee, supervisor, coach, admin) = (builder.coachee.clone(), builder.supervisor.clone(), builder.coach.clone(), builder.admin.clone());
     builder.open(if sessions == 6 { json!({}) } else { json!({"sessions": sessions}) }).pre_work();
@@ -208,7 +233,7 @@ fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
         return;
     }
     builder.advance(&coach, "coaching");
-    let level = ["low", "moderate", "high"][usize::try_from(rng.below(3)).unwrap_or(0) % 3];
+    let level = rng.choose(&["low", "moderate", "high"], "moderate");
     builder.event(&coach, "engagement_level_rated", json!({"level": level}));
     let stop_after = if fate < 20 { Some(1 + u32::try_from(rng.below(u64::from(sessions - 1))).unwrap_or(0)) } else { None };
     for number in 1..=sessions {

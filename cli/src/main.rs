@@ -2,8 +2,7 @@
 //! generate synthetic logs.
 #![forbid(unsafe_code)]
 
-mod demo;
-mod generate;
+use coachflow_cli::{demo, generate};
 
 use clap::{Parser, Subcommand};
 use coachflow::conformance::{parse_vectors, run_vector};

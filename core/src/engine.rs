@@ -601,7 +601,7 @@ impl Engagement {
                 }
             }
             EventBody::ResponsibilitiesAcknowledged => {
-                if self.acknowledged.iter().any(|id| *id == event.actor) {
+                if self.acknowledged.contains(&event.actor) {
                     verdict.fail(Code::AlreadyAcknowledged, "A1", format!("{} already acknowledged their responsibilities", event.actor));
                 }
             }
@@ -748,7 +748,7 @@ impl Engagement {
                 self.check_consent(consent, event.event_type() == EventType::ConsentGranted, verdict)
             }
             EventBody::DisclosureRecorded(disclosure) => {
-                let agreed = self.confidentiality.as_ref().is_some_and(|agreement| agreement.limits.iter().any(|limit| *limit == disclosure.limit));
+                let agreed = self.confidentiality.as_ref().is_some_and(|agreement| agreement.limits.contains(&disclosure.limit));
                 if !agreed {
                     verdict.fail(
                         Code::DisclosureOutsideLimits,

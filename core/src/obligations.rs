@@ -157,7 +157,6 @@ impl Engagement {
                 add(&[Role::Coachee], ObligationKind::InformSponsor, "explain the discontinuation to the supervisor".into(), None);
             }
         }
-        drop(add);
         owed
     }
 

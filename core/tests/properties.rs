@@ -1,4 +1,5 @@
 //! Property tests over random event sequences.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use coachflow::{Engagement, Event};
 use proptest::prelude::*;

@@ -1,0 +1,6 @@
+//! Library side of the `coachflow` command: the narrated demo and the deterministic
+//! synthetic log generator, shared by the binary and the benchmarks.
+#![forbid(unsafe_code)]
+
+pub mod demo;
+pub mod generate;

@@ -226,6 +226,12 @@ fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
         return;
     }
     builder.advance(&supervisor, "goal_setting").goal_setting(goals);
+    builder.event(&coach, "engagement_level_rated", json!({"level": "moderate"}));
+    builder.event(&coachee, "assessment_recorded", json!({"assessment": "style", "instrument": "DISC", "summary": "Direct, fast-paced."}));
+    for (rater, group) in ["peer", "peer", "direct_report"].iter().enumerate() {
+        let rater = format!("{}-rater-{rater}", builder.id);
+        builder.event(&admin, "rater_feedback_recorded", json!({"survey": "360", "rater": rater, "group": group, "scores": {"listening": 3 + rng.below(3)}}));
+    }
     if fate < 8 {
         builder
             .event(&coachee, "engagement_discontinued", json!({"initiated_by": "coachee", "reason": "new role", "mutual_discussion": true}))
@@ -244,8 +250,12 @@ fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
                 .event(&coachee, "session_cancelled", json!({"session": number, "reason": "conflict"}));
         }
         builder.session(number, number < sessions);
-        if rng.chance(30) {
-            builder.event(&coachee, "goal_progress_noted", json!({"goal": "g1", "note": "Delegated the rota", "percent": 40}));
+        builder.event(&coachee, "goal_progress_noted", json!({"goal": "g1", "note": "Delegated the rota", "percent": 40}));
+        builder.event(&coach, "engagement_level_rated", json!({"level": rng.choose(&["moderate", "high"], "high")}));
+        if number == sessions / 2 || number == sessions {
+            builder
+                .event(&supervisor, "progress_feedback_given", json!({"note": "Noticeably calmer stand-ups."}))
+                .event(&coachee, "summary_shared", json!({"summary": "Halfway: delegation is becoming a habit."}));
         }
         if stop_after == Some(number) {
             builder.event(&coach, "engagement_discontinued", json!({"initiated_by": "coach", "reason": "no longer useful", "mutual_discussion": true}));

@@ -279,6 +279,14 @@ impl Engagement {
     pub fn coach_changes(&self) -> &[CoachChange] {
         &self.coach_changes
     }
+    /// The fields of a recorded script step, read from its log entry.
+    pub fn step_content(&self, step: &RecordedStep) -> Option<&StepContent> {
+        let index = usize::try_from(step.seq.checked_sub(1)?).ok()?;
+        match &self.log.get(index)?.body {
+            EventBody::ScriptStep(recorded) => Some(&recorded.content),
+            _ => None,
+        }
+    }
     /// Every applied event, in order, with `seq` filled in.
     pub fn log(&self) -> &[Event] {
         &self.log
@@ -356,95 +364,109 @@ impl Engagement {
             .iter()
             .filter(|guard| guard.to == target)
             .filter_map(|guard| {
-                let (met, message) = self.guard_state(guard.code)?;
-                Some(Requirement { code: guard.code, rule: guard.rule, met, message })
+                let met = self.guard_met(guard.code)?;
+                Some(Requirement { code: guard.code, rule: guard.rule, met, message: self.guard_message(guard.code, met) })
             })
             .collect()
     }
 
-    /// Whether a guard holds and why; `None` when the policy switches it off.
-    fn guard_state(&self, code: Code) -> Option<(bool, String)> {
+    /// Whether a guard holds; `None` when the policy switches it off.
+    fn guard_met(&self, code: Code) -> Option<bool> {
         let policy = &self.policy;
-        let state = match code {
+        Some(match code {
+            Code::CoachNotAssigned => self.participants.coach.is_some(),
+            Code::OrientationIncomplete => policy.require_orientation.then_some(self.orientation_completed_at.is_some())?,
+            Code::PreliminaryDiscussionMissing => {
+                policy.require_preliminary_discussion.then_some(!self.preliminary_discussions.is_empty())?
+            }
+            Code::GoalSettingMeetingNotHeld => self.held_meeting(MeetingKind::GoalSetting),
+            Code::TooFewGoals => self.goals.len() >= policy.min_goals as usize,
+            Code::ConfidentialityNotAgreed => self.confidentiality.is_some(),
+            Code::ResponsibilitiesNotAcknowledged => {
+                policy.require_acknowledgements.then(|| self.unacknowledged().next().is_none())?
+            }
+            Code::SessionsRemaining => self.sessions_held() >= policy.sessions,
+            Code::OpenSessions => self.waiting_or_running_session().is_none(),
+            Code::MidpointCheckInMissing => (policy.midpoint_check_in == MidpointCheckIn::Required)
+                .then(|| self.held_meeting(MeetingKind::MidpointCheckIn))?,
+            Code::FinalReviewNotHeld => self.held_meeting(MeetingKind::FinalReview),
+            Code::GoalsNotAssessed => self.goals.iter().all(|goal| goal.assessment.is_some()),
+            _ => return None,
+        })
+    }
+
+    /// What a guard asks, saying what is missing when it is unmet.
+    fn guard_message(&self, code: Code, met: bool) -> String {
+        let policy = &self.policy;
+        let choose = |yes: &str, no: &str| if met { yes.to_owned() } else { no.to_owned() };
+        match code {
             Code::CoachNotAssigned => match &self.participants.coach {
-                Some(coach) => (true, format!("coach {coach} is assigned")),
-                None => (false, "no coach is assigned yet".to_owned()),
+                Some(coach) => format!("coach {coach} is assigned"),
+                None => "no coach is assigned yet".to_owned(),
             },
             Code::OrientationIncomplete => {
-                if !policy.require_orientation {
-                    return None;
-                }
-                let done = self.orientation_completed_at.is_some();
-                (done, if done { "the coachee completed the orientation" } else { "the coachee has not completed the orientation" }.to_owned())
+                choose("the coachee completed the orientation", "the coachee has not completed the orientation")
             }
-            Code::PreliminaryDiscussionMissing => {
-                if !policy.require_preliminary_discussion {
-                    return None;
-                }
-                let done = !self.preliminary_discussions.is_empty();
-                (done, if done { "the preliminary goal discussion was held" } else { "coachee and supervisor have not held the preliminary goal discussion" }.to_owned())
-            }
+            Code::PreliminaryDiscussionMissing => choose(
+                "the preliminary goal discussion was held",
+                "coachee and supervisor have not held the preliminary goal discussion",
+            ),
             Code::GoalSettingMeetingNotHeld => {
-                let done = self.held_meeting(MeetingKind::GoalSetting);
-                (done, if done { "the goal-setting meeting was held" } else { "the three-way goal-setting meeting has not been held" }.to_owned())
+                choose("the goal-setting meeting was held", "the three-way goal-setting meeting has not been held")
             }
-            Code::TooFewGoals => {
-                let agreed = self.goals.len();
-                let needed = policy.min_goals as usize;
-                (agreed >= needed, format!("{agreed} of at least {needed} goals agreed"))
-            }
-            Code::ConfidentialityNotAgreed => {
-                let done = self.confidentiality.is_some();
-                (done, if done { "the confidentiality agreement was reviewed" } else { "the coach has not recorded the confidentiality agreement" }.to_owned())
-            }
+            Code::TooFewGoals => format!("{} of at least {} goals agreed", self.goals.len(), policy.min_goals),
+            Code::ConfidentialityNotAgreed => choose(
+                "the confidentiality agreement was reviewed",
+                "the coach has not recorded the confidentiality agreement",
+            ),
             Code::ResponsibilitiesNotAcknowledged => {
-                if !policy.require_acknowledgements {
-                    return None;
-                }
-                let missing: Vec<String> = [Role::Coachee, Role::Supervisor, Role::Coach]
-                    .into_iter()
-                    .filter_map(|role| match self.participants.with_role(role).first() {
-                        Some(id) if self.acknowledged.iter().any(|done| done == id) => None,
-                        Some(id) => Some(format!("{role} {id}")),
-                        None => Some(format!("the {role} (none assigned)")),
-                    })
-                    .collect();
+                let missing: Vec<String> = self.unacknowledged().collect();
                 if missing.is_empty() {
-                    (true, "coachee, supervisor and coach acknowledged their responsibilities".to_owned())
+                    "coachee, supervisor and coach acknowledged their responsibilities".to_owned()
                 } else {
-                    (false, format!("not yet acknowledged: {}", missing.join(", ")))
+                    format!("not yet acknowledged: {}", missing.join(", "))
                 }
             }
-            Code::SessionsRemaining => {
-                let held = self.sessions_held();
-                (held >= policy.sessions, format!("{held} of {} sessions held", policy.sessions))
-            }
-            Code::OpenSessions => match self.sessions.iter().find(|s| matches!(s.status, SessionStatus::Scheduled | SessionStatus::InProgress)) {
-                Some(open) => (false, format!("session {} is still {}", open.number, if open.status == SessionStatus::InProgress { "in progress" } else { "scheduled" })),
-                None => (true, "no session is scheduled or in progress".to_owned()),
+            Code::SessionsRemaining => format!("{} of {} sessions held", self.sessions_held(), policy.sessions),
+            Code::OpenSessions => match self.waiting_or_running_session() {
+                Some(open) if open.status == SessionStatus::InProgress => format!("session {} is still in progress", open.number),
+                Some(open) => format!("session {} is still scheduled", open.number),
+                None => "no session is scheduled or in progress".to_owned(),
             },
             Code::MidpointCheckInMissing => {
-                if policy.midpoint_check_in != MidpointCheckIn::Required {
-                    return None;
-                }
-                let done = self.held_meeting(MeetingKind::MidpointCheckIn);
-                (done, if done { "the midpoint check-in was held" } else { "the required midpoint check-in has not been held" }.to_owned())
+                choose("the midpoint check-in was held", "the required midpoint check-in has not been held")
             }
             Code::FinalReviewNotHeld => {
-                let done = self.held_meeting(MeetingKind::FinalReview);
-                (done, if done { "the final review meeting was held" } else { "the three-way final review meeting has not been held" }.to_owned())
+                choose("the final review meeting was held", "the three-way final review meeting has not been held")
             }
             Code::GoalsNotAssessed => {
-                let open: Vec<&str> = self.goals.iter().filter(|goal| goal.assessment.is_none()).map(|goal| goal.id.as_str()).collect();
+                let open: Vec<&str> =
+                    self.goals.iter().filter(|goal| goal.assessment.is_none()).map(|goal| goal.id.as_str()).collect();
                 if open.is_empty() {
-                    (true, "every agreed goal has an outcome".to_owned())
+                    "every agreed goal has an outcome".to_owned()
                 } else {
-                    (false, format!("goals without an outcome: {}", open.join(", ")))
+                    format!("goals without an outcome: {}", open.join(", "))
                 }
             }
-            _ => return None,
-        };
-        Some(state)
+            other => other.meaning().to_owned(),
+        }
+    }
+
+    /// Coachee, supervisor and coach who have not acknowledged, described for people.
+    fn unacknowledged(&self) -> impl Iterator<Item = String> + '_ {
+        [Role::Coachee, Role::Supervisor, Role::Coach].into_iter().filter_map(|role| {
+            match self.participants.with_role(role).first() {
+                Some(id) if self.acknowledged.iter().any(|done| done == id) => None,
+                Some(id) => Some(format!("{role} {id}")),
+                None => Some(format!("the {role} (none assigned)")),
+            }
+        })
+    }
+
+    fn waiting_or_running_session(&self) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .find(|session| matches!(session.status, SessionStatus::Scheduled | SessionStatus::InProgress))
     }
 
     // ----- what a participant may do, and owes -----------------------------------------
@@ -759,8 +781,10 @@ impl Engagement {
             }
             EventBody::StageAdvanced(advanced) => match (advanced.to.parse::<Stage>(), self.stage.next()) {
                 (Ok(target), Some(next)) if target == next => {
-                    for requirement in self.requirements(target).into_iter().filter(|requirement| !requirement.met) {
-                        verdict.fail(requirement.code, requirement.rule, requirement.message);
+                    for guard in GUARDS.iter().filter(|guard| guard.to == target) {
+                        if self.guard_met(guard.code) == Some(false) {
+                            verdict.fail(guard.code, guard.rule, self.guard_message(guard.code, false));
+                        }
                     }
                 }
                 (Ok(target), _) => verdict.fail(
@@ -901,7 +925,7 @@ impl Engagement {
             verdict.fail(Code::ScriptStepNotApplicable, "P1", "there is no assignment to review in session 1");
         }
         if let Some(session) = session {
-            if session.has_step(&step.step) {
+            if session.steps.iter().any(|recorded| recorded.position == position) {
                 verdict.fail(Code::ScriptStepRepeated, "P1", format!("`{}` was already recorded in session {}", step.step, session.number));
             } else if let Some(later) = session.steps.iter().find(|recorded| recorded.position > position) {
                 verdict.fail(Code::ScriptStepOutOfOrder, "P1", format!("`{}` comes before `{}` in the script", step.step, later.name));
@@ -1140,8 +1164,9 @@ impl Engagement {
                         self.actions.push(Action { item: item.clone(), session: step.session, status: ActionStatus::Open, closing_reason: None });
                     }
                 }
+                let seq = self.next_seq();
                 if let Some(session) = self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress) {
-                    session.steps.push(RecordedStep { name: step.step.clone(), position, at, by: by(), content: step.content.clone() });
+                    session.steps.push(RecordedStep { name: step.step.clone(), position, at, seq });
                 }
             }
             EventBody::SessionEnded(_) => {

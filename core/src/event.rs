@@ -51,9 +51,18 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
-        let text = Cow::<'de, str>::deserialize(deserializer)?;
-        Timestamp::parse(&text)
-            .map_err(|error| de::Error::custom(format!("`{text}` is not an RFC 3339 timestamp ({error})")))
+        struct TimestampVisitor;
+        impl Visitor<'_> for TimestampVisitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(text)
+                    .map_err(|error| E::custom(format!("`{text}` is not an RFC 3339 timestamp ({error})")))
+            }
+        }
+        deserializer.deserialize_str(TimestampVisitor)
     }
 }
 
@@ -71,17 +80,24 @@ impl TextList {
 
 impl<'de> Deserialize<'de> for TextList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TextList, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
+        struct TextListVisitor;
+        impl<'de> Visitor<'de> for TextListVisitor {
+            type Value = TextList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text or a list of texts")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<TextList, E> {
+                Ok(TextList(vec![text.to_owned()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TextList, A::Error> {
+                let mut texts = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+                while let Some(text) = seq.next_element::<String>()? {
+                    texts.push(text);
+                }
+                Ok(TextList(texts))
+            }
         }
-        match OneOrMany::deserialize(deserializer) {
-            Ok(OneOrMany::One(text)) => Ok(TextList(vec![text])),
-            Ok(OneOrMany::Many(texts)) => Ok(TextList(texts)),
-            Err(_) => Err(de::Error::custom("expected a text or a list of texts")),
-        }
+        deserializer.deserialize_any(TextListVisitor)
     }
 }
 
@@ -657,20 +673,24 @@ impl<'a> RawEvent<'a> {
                 Err(_) => problems.push(invalid(format!("field `schema` must be an integer, found {}", schema.get()))),
             }
         }
-        let kind_name: Option<Cow<'a, str>> =
-            envelope_field(self.kind, "type", "a text naming the event type", &mut problems);
-        let kind_name = required(kind_name, "type", &mut problems, self.kind);
-        let kind = kind_name.as_ref().and_then(|name| {
-            let kind = EventType::from_name(name);
-            if kind.is_none() {
-                problems.push(Finding::new(
-                    Code::UnknownEventType,
-                    "L6",
-                    format!("`{name}` is not an event type"),
-                ));
-            }
-            kind
-        });
+        // The common case, a known type, parses without allocating; the rest is diagnosed.
+        let kind = match self.kind.filter(|raw| raw.get() != "null") {
+            None => required::<()>(None, "type", &mut problems, self.kind).and(None),
+            Some(raw) => serde_json::from_str::<EventType>(raw.get()).ok().or_else(|| {
+                match serde_json::from_str::<String>(raw.get()) {
+                    Ok(name) => problems.push(Finding::new(
+                        Code::UnknownEventType,
+                        "L6",
+                        format!("`{name}` is not an event type"),
+                    )),
+                    Err(_) => problems.push(invalid(format!(
+                        "field `type` must be a text naming the event type, found {}",
+                        raw.get()
+                    ))),
+                }
+                None
+            }),
+        };
         let engagement: Option<String> = envelope_field(self.engagement, "engagement", "a text", &mut problems);
         let engagement = required(engagement, "engagement", &mut problems, self.engagement);
         if engagement.as_deref().is_some_and(|id| id.is_empty()) {

@@ -113,10 +113,12 @@ impl LogReplayer {
         let Some(engagement) = self.replay.engagements.get_mut(position) else {
             return;
         };
-        let id = event.engagement.clone();
         match engagement.apply(event) {
             Ok(_) => self.replay.events_applied += 1,
-            Err(rejection) => self.problem(Some(id), rejection),
+            Err(rejection) => {
+                let id = engagement.id().to_owned();
+                self.problem(Some(id), rejection);
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 //! These are plain data, readable by anyone holding the [`Engagement`](crate::Engagement).
 //! They are the full, unfiltered record: never hand them to a participant directly.
 
-use crate::event::{ActionItem, StepContent, TextList, Timestamp};
+use crate::event::{ActionItem, TextList, Timestamp};
 use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, Role, Stage};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -197,8 +197,9 @@ pub struct SessionCancellation {
     pub reason: Option<String>,
 }
 
-/// One recorded script step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One recorded script step. Its fields stay in the log entry `seq` points at
+/// ([`Engagement::step_content`](crate::Engagement::step_content)); they are not copied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordedStep {
     /// Step name.
     pub name: String,
@@ -206,10 +207,9 @@ pub struct RecordedStep {
     pub position: usize,
     /// When.
     pub at: Timestamp,
-    /// Who recorded it.
-    pub by: String,
-    /// The step's fields.
-    pub content: StepContent,
+    /// The `seq` of the `script_step` event that recorded it (who recorded it is that
+    /// event's `actor`).
+    pub seq: u64,
 }
 
 /// One scheduling of a numbered coaching session.

@@ -27,7 +27,11 @@ fn main() {
     let lines = coachflow_cli::generate::generate(engagements, 1);
     let text = lines.join("\n");
     let events = lines.len() as f64;
-    println!("replay: {engagements} engagements, {} events, {:.0} MB, {rounds} alternating rounds", lines.len(), text.len() as f64 / 1e6);
+    println!(
+        "replay: {engagements} engagements, {} events, {:.0} MB, {rounds} alternating rounds",
+        lines.len(),
+        text.len() as f64 / 1e6
+    );
     let check = read_log(text.as_bytes());
     assert!(check.problems.is_empty(), "{:?}", check.problems.first());
     assert_eq!(check.events_applied as usize, lines.len());
@@ -35,7 +39,9 @@ fn main() {
     // The same events grouped by engagement: shows how much of the interleaved time is the
     // cost of hopping between thousands of engagements (cache misses), not rule work.
     let mut grouped_lines = lines.clone();
-    grouped_lines.sort_by_cached_key(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["engagement"].as_str().unwrap().to_owned());
+    grouped_lines.sort_by_cached_key(|line| {
+        serde_json::from_str::<serde_json::Value>(line).unwrap()["engagement"].as_str().unwrap().to_owned()
+    });
     let grouped = grouped_lines.join("\n");
 
     let (mut ours, mut ours_grouped, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
@@ -62,5 +68,9 @@ fn main() {
     println!("coachflow read_log, interleaved (parse, every rule, fold, keep the log): {ours:>10.0} events/s");
     println!("coachflow read_log, same events grouped by engagement:                  {ours_grouped:>10.0} events/s");
     println!("serde_json alone (each line into serde_json::Value):                    {baseline:>10.0} events/s");
-    println!("ratio coachflow / serde_json: {:.2}x interleaved, {:.2}x grouped", ours / baseline, ours_grouped / baseline);
+    println!(
+        "ratio coachflow / serde_json: {:.2}x interleaved, {:.2}x grouped",
+        ours / baseline,
+        ours_grouped / baseline
+    );
 }

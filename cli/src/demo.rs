@@ -26,7 +26,9 @@ fn describe(event: &Event) -> String {
     match &event.body {
         EventBody::EngagementOpened(opened) => format!("coachee {}, supervisor {}", opened.coachee, opened.supervisor),
         EventBody::CoachAssigned(assigned) => format!("coach {}", assigned.coach),
-        EventBody::MeetingScheduled(meeting) => format!("{} meeting {} at {}", meeting.kind, meeting.meeting, meeting.starts_at),
+        EventBody::MeetingScheduled(meeting) => {
+            format!("{} meeting {} at {}", meeting.kind, meeting.meeting, meeting.starts_at)
+        }
         EventBody::MeetingHeld(meeting) => format!("{} with {}", meeting.meeting, meeting.attendees.join(", ")),
         EventBody::ConfidentialityAgreed(agreed) => format!("limits: {}", agreed.limits.0.join(", ")),
         EventBody::GoalAgreed(goal) => format!("{}: {}", goal.goal, goal.statement),
@@ -58,7 +60,13 @@ fn print_obligations(out: &mut impl Write, engagement: &Engagement, event: &Even
         writeln!(out, "        (nothing owed)")?;
     }
     for obligation in owed {
-        writeln!(out, "        {:<10} {:<14} {}", obligation.participant, obligation.role.as_str(), obligation.message)?;
+        writeln!(
+            out,
+            "        {:<10} {:<14} {}",
+            obligation.participant,
+            obligation.role.as_str(),
+            obligation.message
+        )?;
     }
     Ok(())
 }
@@ -75,7 +83,8 @@ pub fn run(out: &mut impl Write) -> io::Result<()> {
                 print_requirements(out, &engagement, target)?;
             }
         }
-        let line = format!("{}  {:<10} {:<30} {}", event.at, event.actor, event.event_type().as_str(), describe(&event));
+        let line =
+            format!("{}  {:<10} {:<30} {}", event.at, event.actor, event.event_type().as_str(), describe(&event));
         let kind = event.event_type();
         let snapshot = event.clone();
         match engagement.apply(event) {

@@ -112,7 +112,8 @@ impl EngagementBuilder {
 
     /// Pre-work: coach, orientation, acknowledgements, preliminary discussion, goal-setting meeting scheduled.
     pub fn pre_work(&mut self) -> &mut Self {
-        let (admin, coachee, supervisor, coach) = (self.admin.clone(), self.coachee.clone(), self.supervisor.clone(), self.coach.clone());
+        let (admin, coachee, supervisor, coach) =
+            (self.admin.clone(), self.coachee.clone(), self.supervisor.clone(), self.coach.clone());
         self.event(&admin, "coach_assigned", json!({"coach": coach}))
             .wait(60 * 24)
             .event(&coachee, "orientation_completed", json!({}))
@@ -120,9 +121,17 @@ impl EngagementBuilder {
             .event(&supervisor, "responsibilities_acknowledged", json!({}))
             .event(&coach, "responsibilities_acknowledged", json!({}))
             .wait(60 * 24)
-            .event(&supervisor, "preliminary_goals_discussed", json!({"notes": "Wants to delegate more and run calmer team meetings."}));
+            .event(
+                &supervisor,
+                "preliminary_goals_discussed",
+                json!({"notes": "Wants to delegate more and run calmer team meetings."}),
+            );
         let starts = self.later(60 * 24 * 3);
-        self.event(&supervisor, "meeting_scheduled", json!({"meeting": "m-goals", "kind": "goal_setting", "starts_at": starts}))
+        self.event(
+            &supervisor,
+            "meeting_scheduled",
+            json!({"meeting": "m-goals", "kind": "goal_setting", "starts_at": starts}),
+        )
     }
 
     /// `stage_advanced` to `to`.
@@ -140,8 +149,11 @@ impl EngagementBuilder {
         let (coachee, coach, attendees) = (self.coachee.clone(), self.coach.clone(), self.three());
         self.wait(60 * 24 * 3);
         let meeting_day = self.clock.date_naive().to_string();
-        self.event(&coach, "meeting_held", json!({"meeting": "m-goals", "attendees": attendees}))
-            .event(&coach, "confidentiality_agreed", json!({"reviewed_on": meeting_day, "limits": ["risk_of_harm", "required_by_law"]}));
+        self.event(&coach, "meeting_held", json!({"meeting": "m-goals", "attendees": attendees})).event(
+            &coach,
+            "confidentiality_agreed",
+            json!({"reviewed_on": meeting_day, "limits": ["risk_of_harm", "required_by_law"]}),
+        );
         for goal in 1..=goals {
             self.event(
                 &coachee,
@@ -161,7 +173,11 @@ impl EngagementBuilder {
         self.wait(60 * 24 * 7);
         self.event(&coach, "session_started", json!({"session": number, "attendees": [coachee, coach]}))
             .event(&coachee, "script_step", json!({"session": number, "step": "check_in", "mood": "steady"}))
-            .event(&coachee, "script_step", json!({"session": number, "step": "session_goal", "outcome": format!("Plan for session {number}")}));
+            .event(
+                &coachee,
+                "script_step",
+                json!({"session": number, "step": "session_goal", "outcome": format!("Plan for session {number}")}),
+            );
         if number > 1 {
             let reviewed = json!([format!("a{}", number - 1)]);
             self.event(&coachee, "script_step", json!({"session": number, "step": "assignment_review", "went_well": "kept the habit", "actions_reviewed": reviewed}));
@@ -172,10 +188,17 @@ impl EngagementBuilder {
                 "actions": [{"id": format!("a{number}"), "description": "Hand the weekly report to a team member", "due": due}]}))
             .event(&coachee, "script_step", json!({"session": number, "step": "key_outcomes", "takeaways": ["Asking first works better than telling"]}));
         if with_next {
-            self.event(&coachee, "script_step", json!({"session": number, "step": "next_assignment", "assignment": "Try it twice"}));
+            self.event(
+                &coachee,
+                "script_step",
+                json!({"session": number, "step": "next_assignment", "assignment": "Try it twice"}),
+            );
         }
-        self.event(&coachee, "script_step", json!({"session": number, "step": "session_feedback", "rating": 4}))
-            .event(&coach, "session_ended", json!({"session": number}));
+        self.event(&coachee, "script_step", json!({"session": number, "step": "session_feedback", "rating": 4})).event(
+            &coach,
+            "session_ended",
+            json!({"session": number}),
+        );
         if number > 1 {
             let previous = format!("a{}", number - 1);
             self.event(&coachee, "action_completed", json!({"action": previous}));
@@ -185,12 +208,17 @@ impl EngagementBuilder {
 
     /// Final review: meeting, `goals` outcomes, the review record, and completion.
     pub fn final_review(&mut self, goals: usize) -> &mut Self {
-        let (coachee, supervisor, coach, attendees) = (self.coachee.clone(), self.supervisor.clone(), self.coach.clone(), self.three());
+        let (coachee, supervisor, coach, attendees) =
+            (self.coachee.clone(), self.supervisor.clone(), self.coach.clone(), self.three());
         let starts = self.later(60 * 24 * 5);
-        self.event(&coach, "meeting_scheduled", json!({"meeting": "m-final", "kind": "final_review", "starts_at": starts}))
-            .advance(&supervisor, "final_review")
-            .wait(60 * 24 * 5)
-            .event(&coach, "meeting_held", json!({"meeting": "m-final", "attendees": attendees}));
+        self.event(
+            &coach,
+            "meeting_scheduled",
+            json!({"meeting": "m-final", "kind": "final_review", "starts_at": starts}),
+        )
+        .advance(&supervisor, "final_review")
+        .wait(60 * 24 * 5)
+        .event(&coach, "meeting_held", json!({"meeting": "m-final", "attendees": attendees}));
         for goal in 1..=goals {
             self.event(&supervisor, "goal_assessed", json!({"goal": format!("g{goal}"), "outcome": "achieved"}));
         }
@@ -217,40 +245,64 @@ pub fn generate(engagements: u64, seed: u64) -> Vec<String> {
 fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
     let sessions = rng.choose(&[4_u32, 6, 6, 6, 8], 6);
     let goals = 1 + usize::try_from(rng.below(3)).unwrap_or(0);
-    let (coachee, supervisor, coach, admin) = (builder.coachee.clone(), builder.supervisor.clone(), builder.coach.clone(), builder.admin.clone());
+    let (coachee, supervisor, coach, admin) =
+        (builder.coachee.clone(), builder.supervisor.clone(), builder.coach.clone(), builder.admin.clone());
     builder.open(if sessions == 6 { json!({}) } else { json!({"sessions": sessions}) }).pre_work();
     // Roughly: 8% end in pre-work or goal setting, 12% during coaching, the rest complete.
     let fate = rng.below(100);
     if fate < 4 {
-        builder.event(&admin, "engagement_discontinued", json!({"initiated_by": "program_admin", "reason": "left the organisation"}));
+        builder.event(
+            &admin,
+            "engagement_discontinued",
+            json!({"initiated_by": "program_admin", "reason": "left the organisation"}),
+        );
         return;
     }
     builder.advance(&supervisor, "goal_setting").goal_setting(goals);
     builder.event(&coach, "engagement_level_rated", json!({"level": "moderate"}));
-    builder.event(&coachee, "assessment_recorded", json!({"assessment": "style", "instrument": "DISC", "summary": "Direct, fast-paced."}));
+    builder.event(
+        &coachee,
+        "assessment_recorded",
+        json!({"assessment": "style", "instrument": "DISC", "summary": "Direct, fast-paced."}),
+    );
     for (rater, group) in ["peer", "peer", "direct_report"].iter().enumerate() {
         let rater = format!("{}-rater-{rater}", builder.id);
-        builder.event(&admin, "rater_feedback_recorded", json!({"survey": "360", "rater": rater, "group": group, "scores": {"listening": 3 + rng.below(3)}}));
+        builder.event(
+            &admin,
+            "rater_feedback_recorded",
+            json!({"survey": "360", "rater": rater, "group": group, "scores": {"listening": 3 + rng.below(3)}}),
+        );
     }
     if fate < 8 {
         builder
-            .event(&coachee, "engagement_discontinued", json!({"initiated_by": "coachee", "reason": "new role", "mutual_discussion": true}))
+            .event(
+                &coachee,
+                "engagement_discontinued",
+                json!({"initiated_by": "coachee", "reason": "new role", "mutual_discussion": true}),
+            )
             .event(&coachee, "sponsor_informed", json!({"explanation": "Moving to a new role next month."}));
         return;
     }
     builder.advance(&coach, "coaching");
     let level = rng.choose(&["low", "moderate", "high"], "moderate");
     builder.event(&coach, "engagement_level_rated", json!({"level": level}));
-    let stop_after = if fate < 20 { Some(1 + u32::try_from(rng.below(u64::from(sessions - 1))).unwrap_or(0)) } else { None };
+    let stop_after =
+        if fate < 20 { Some(1 + u32::try_from(rng.below(u64::from(sessions - 1))).unwrap_or(0)) } else { None };
     for number in 1..=sessions {
         if rng.chance(10) {
             let starts = builder.later(60 * 24 * 7);
-            builder
-                .event(&coachee, "session_scheduled", json!({"session": number, "starts_at": starts}))
-                .event(&coachee, "session_cancelled", json!({"session": number, "reason": "conflict"}));
+            builder.event(&coachee, "session_scheduled", json!({"session": number, "starts_at": starts})).event(
+                &coachee,
+                "session_cancelled",
+                json!({"session": number, "reason": "conflict"}),
+            );
         }
         builder.session(number, number < sessions);
-        builder.event(&coachee, "goal_progress_noted", json!({"goal": "g1", "note": "Delegated the rota", "percent": 40}));
+        builder.event(
+            &coachee,
+            "goal_progress_noted",
+            json!({"goal": "g1", "note": "Delegated the rota", "percent": 40}),
+        );
         builder.event(&coach, "engagement_level_rated", json!({"level": rng.choose(&["moderate", "high"], "high")}));
         if number == sessions / 2 || number == sessions {
             builder
@@ -258,7 +310,11 @@ fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
                 .event(&coachee, "summary_shared", json!({"summary": "Halfway: delegation is becoming a habit."}));
         }
         if stop_after == Some(number) {
-            builder.event(&coach, "engagement_discontinued", json!({"initiated_by": "coach", "reason": "no longer useful", "mutual_discussion": true}));
+            builder.event(
+                &coach,
+                "engagement_discontinued",
+                json!({"initiated_by": "coach", "reason": "no longer useful", "mutual_discussion": true}),
+            );
             if rng.chance(70) {
                 builder.event(&coachee, "sponsor_informed", json!({"explanation": "We agreed to stop."}));
             }

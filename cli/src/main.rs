@@ -82,7 +82,8 @@ fn validate(path: &Path) -> io::Result<bool> {
     let replay = if path == Path::new("-") {
         read_log(io::stdin().lock())
     } else {
-        let file = File::open(path).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
+        let file =
+            File::open(path).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
         read_log(BufReader::new(file))
     };
     let mut out = io::stdout().lock();
@@ -125,7 +126,8 @@ fn vectors(paths: &[PathBuf]) -> io::Result<bool> {
     let (mut passed, mut failed) = (0_usize, 0_usize);
     let mut out = io::stdout().lock();
     for file in vector_files(paths)? {
-        let text = std::fs::read_to_string(&file).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", file.display())))?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", file.display())))?;
         let vectors = match parse_vectors(&text) {
             Ok(vectors) => vectors,
             Err(error) => {
@@ -174,4 +176,26 @@ fn generate_log(engagements: u64, seed: u64, out: Option<&Path>) -> io::Result<b
         eprintln!("wrote {} events of {engagements} engagements to {}", lines.len(), path.display());
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_file(path: &str) -> String {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)).unwrap()
+    }
+
+    #[test]
+    fn docs_list_exactly_the_codes_of_the_code() {
+        let rules = project_file("docs/rules.md");
+        let begin = rules.find("<!-- codes:begin -->\n").unwrap() + "<!-- codes:begin -->\n".len();
+        let end = rules.find("<!-- codes:end -->").unwrap();
+        assert_eq!(&rules[begin..end], codes_table(), "run `coachflow codes` and paste it into docs/rules.md");
+    }
+
+    #[test]
+    fn readme_shows_the_current_diagram() {
+        assert!(project_file("README.md").contains(&coachflow::rules::mermaid_diagram()));
+    }
 }

@@ -202,11 +202,7 @@ pub struct Finding {
 impl Finding {
     /// A finding with the given code, rule reference and message.
     pub fn new(code: Code, rule: &'static str, message: impl Into<String>) -> Finding {
-        Finding {
-            code,
-            rule,
-            message: message.into(),
-        }
+        Finding { code, rule, message: message.into() }
     }
 }
 
@@ -229,9 +225,7 @@ pub struct Rejection {
 impl Rejection {
     /// A rejection with one violation.
     pub fn single(code: Code, rule: &'static str, message: impl Into<String>) -> Rejection {
-        Rejection {
-            violations: vec![Finding::new(code, rule, message)],
-        }
+        Rejection { violations: vec![Finding::new(code, rule, message)] }
     }
 
     /// The codes of the violations, in order.

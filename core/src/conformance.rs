@@ -137,34 +137,47 @@ pub fn run_vector(vector: &Vector, render_view: Option<ViewRenderer<'_>>) -> Vec
         match (&outcome, expected_rejection) {
             (Outcome::Rejected(rejection), Some(expected)) => {
                 let wanted = parse_codes(&expected.codes, &mut failures);
-                let missing: Vec<&str> = wanted.iter().filter(|code| !rejection.has(**code)).map(|code| code.as_str()).collect();
+                let missing: Vec<&str> =
+                    wanted.iter().filter(|code| !rejection.has(**code)).map(|code| code.as_str()).collect();
                 if !missing.is_empty() {
                     failures.push(format!("event {index}: rejected without {} ({rejection})", missing.join(", ")));
                 }
             }
-            (Outcome::Rejected(rejection), None) => failures.push(format!("event {index}: unexpectedly rejected: {rejection}")),
-            (Outcome::Applied(_), Some(expected)) => {
-                failures.push(format!("event {index}: applied, but should be rejected with {}", expected.codes.join(", ")))
+            (Outcome::Rejected(rejection), None) => {
+                failures.push(format!("event {index}: unexpectedly rejected: {rejection}"))
             }
+            (Outcome::Applied(_), Some(expected)) => failures
+                .push(format!("event {index}: applied, but should be rejected with {}", expected.codes.join(", "))),
             (Outcome::Applied(_), None) => {}
         }
         if let Some(expected) = expected_warnings {
             match &outcome {
                 Outcome::Applied(warnings) => {
                     let wanted = parse_codes(&expected.codes, &mut failures);
-                    let missing: Vec<&str> = wanted.iter().filter(|code| !warnings.contains(code)).map(|code| code.as_str()).collect();
+                    let missing: Vec<&str> =
+                        wanted.iter().filter(|code| !warnings.contains(code)).map(|code| code.as_str()).collect();
                     if !missing.is_empty() {
                         let got: Vec<&str> = warnings.iter().map(|code| code.as_str()).collect();
-                        failures.push(format!("event {index}: warnings lack {} (got [{}])", missing.join(", "), got.join(", ")));
+                        failures.push(format!(
+                            "event {index}: warnings lack {} (got [{}])",
+                            missing.join(", "),
+                            got.join(", ")
+                        ));
                     }
                 }
-                Outcome::Rejected(_) => failures.push(format!("event {index}: warnings expected, but the event was rejected")),
+                Outcome::Rejected(_) => {
+                    failures.push(format!("event {index}: warnings expected, but the event was rejected"))
+                }
             }
         }
     }
     for expected in expect.rejected.iter().chain(&expect.warnings) {
         if expected.index >= vector.events.len() {
-            failures.push(format!("expectation names event {}, but there are {} events", expected.index, vector.events.len()));
+            failures.push(format!(
+                "expectation names event {}, but there are {} events",
+                expected.index,
+                vector.events.len()
+            ));
         }
     }
     if let Some(stage) = expect.stage {
@@ -174,7 +187,8 @@ pub fn run_vector(vector: &Vector, render_view: Option<ViewRenderer<'_>>) -> Vec
     }
     for (target, expected) in &expect.requirements {
         let wanted = parse_codes(&expected.unmet, &mut failures);
-        let unmet: BTreeSet<Code> = engagement.requirements(*target).iter().filter(|r| !r.met).map(|r| r.code).collect();
+        let unmet: BTreeSet<Code> =
+            engagement.requirements(*target).iter().filter(|r| !r.met).map(|r| r.code).collect();
         if unmet != wanted {
             let show = |codes: &BTreeSet<Code>| codes.iter().map(|code| code.as_str()).collect::<Vec<_>>().join(", ");
             failures.push(format!("requirements for {target}: unmet [{}], expected [{}]", show(&unmet), show(&wanted)));

@@ -312,10 +312,7 @@ impl Engagement {
 
     /// The scheduling that currently holds session number `number` (scheduled, in progress or held).
     fn active_session(&self, number: u32) -> Option<&Session> {
-        self.sessions
-            .iter()
-            .rev()
-            .find(|session| session.number == number && session.status.occupies_number())
+        self.sessions.iter().rev().find(|session| session.number == number && session.status.occupies_number())
     }
 
     fn session_in_progress(&self) -> Option<&Session> {
@@ -365,7 +362,12 @@ impl Engagement {
             .filter(|guard| guard.to == target)
             .filter_map(|guard| {
                 let met = self.guard_met(guard.code)?;
-                Some(Requirement { code: guard.code, rule: guard.rule, met, message: self.guard_message(guard.code, met) })
+                Some(Requirement {
+                    code: guard.code,
+                    rule: guard.rule,
+                    met,
+                    message: self.guard_message(guard.code, met),
+                })
             })
             .collect()
     }
@@ -375,7 +377,9 @@ impl Engagement {
         let policy = &self.policy;
         Some(match code {
             Code::CoachNotAssigned => self.participants.coach.is_some(),
-            Code::OrientationIncomplete => policy.require_orientation.then_some(self.orientation_completed_at.is_some())?,
+            Code::OrientationIncomplete => {
+                policy.require_orientation.then_some(self.orientation_completed_at.is_some())?
+            }
             Code::PreliminaryDiscussionMissing => {
                 policy.require_preliminary_discussion.then_some(!self.preliminary_discussions.is_empty())?
             }
@@ -429,7 +433,9 @@ impl Engagement {
             }
             Code::SessionsRemaining => format!("{} of {} sessions held", self.sessions_held(), policy.sessions),
             Code::OpenSessions => match self.waiting_or_running_session() {
-                Some(open) if open.status == SessionStatus::InProgress => format!("session {} is still in progress", open.number),
+                Some(open) if open.status == SessionStatus::InProgress => {
+                    format!("session {} is still in progress", open.number)
+                }
                 Some(open) => format!("session {} is still scheduled", open.number),
                 None => "no session is scheduled or in progress".to_owned(),
             },
@@ -542,15 +548,17 @@ impl Engagement {
         let role = self.participants.role_of(&event.actor);
         match role {
             None => verdict.violations.push(self.stranger(&event.actor)),
-            Some(role) if !permitted_roles(kind).contains(&role) => verdict.fail(
-                Code::ActorNotPermitted,
-                "L5",
-                format!("a {role} may not record {kind}"),
-            ),
+            Some(role) if !permitted_roles(kind).contains(&role) => {
+                verdict.fail(Code::ActorNotPermitted, "L5", format!("a {role} may not record {kind}"))
+            }
             Some(_) => {}
         }
         if self.stage.is_terminal() && !matches!(kind, EventType::SponsorInformed | EventType::ConsentRevoked) {
-            verdict.fail(Code::EngagementClosed, "T3", format!("the engagement is {}; {kind} is no longer possible", self.stage));
+            verdict.fail(
+                Code::EngagementClosed,
+                "T3",
+                format!("the engagement is {}; {kind} is no longer possible", self.stage),
+            );
             return verdict;
         }
         if !accepted_stages(kind).contains(&self.stage) {
@@ -577,7 +585,8 @@ impl Engagement {
     }
 
     fn check_opening(&self, event: &Event, opened: &crate::event::EngagementOpened, verdict: &mut Verdict) {
-        let mut people: Vec<(&str, &str)> = vec![("coachee", opened.coachee.as_str()), ("supervisor", opened.supervisor.as_str())];
+        let mut people: Vec<(&str, &str)> =
+            vec![("coachee", opened.coachee.as_str()), ("supervisor", opened.supervisor.as_str())];
         if let Some(coach) = &opened.coach {
             people.push(("coach", coach.as_str()));
         }
@@ -589,11 +598,19 @@ impl Engagement {
         }
         for (index, (field, id)) in people.iter().enumerate() {
             if people.iter().take(index).any(|(_, earlier)| earlier == id) {
-                verdict.fail(Code::DuplicateParticipant, "O1", format!("{id} is named twice (again as {field}); one person has one role"));
+                verdict.fail(
+                    Code::DuplicateParticipant,
+                    "O1",
+                    format!("{id} is named twice (again as {field}); one person has one role"),
+                );
             }
         }
         if !people.iter().any(|(_, id)| *id == event.actor) {
-            verdict.fail(Code::NotAParticipant, "L5", format!("{} opens the engagement but is not one of its participants", event.actor));
+            verdict.fail(
+                Code::NotAParticipant,
+                "L5",
+                format!("{} opens the engagement but is not one of its participants", event.actor),
+            );
         }
         if let Some(policy) = &opened.policy {
             verdict.violations.extend(policy.problems());
@@ -603,16 +620,26 @@ impl Engagement {
     fn check_new_coach(&self, coach: &str, verdict: &mut Verdict) {
         Self::check_participant_id(coach, "coach", verdict);
         if let Some(role) = self.participants.role_of(coach) {
-            verdict.fail(Code::DuplicateParticipant, "O1", format!("{coach} is already the {role}; one person has one role"));
+            verdict.fail(
+                Code::DuplicateParticipant,
+                "O1",
+                format!("{coach} is already the {role}; one person has one role"),
+            );
         }
     }
 
     fn check_payload(&self, event: &Event, role: Option<Role>, verdict: &mut Verdict) {
         match &event.body {
-            EventBody::EngagementOpened(_) | EventBody::OrientationCompleted | EventBody::PreliminaryGoalsDiscussed(_) => {}
+            EventBody::EngagementOpened(_)
+            | EventBody::OrientationCompleted
+            | EventBody::PreliminaryGoalsDiscussed(_) => {}
             EventBody::CoachAssigned(assigned) => {
                 if let Some(coach) = &self.participants.coach {
-                    verdict.fail(Code::CoachAlreadyAssigned, "O2", format!("{coach} is already the coach; use coach_replaced"));
+                    verdict.fail(
+                        Code::CoachAlreadyAssigned,
+                        "O2",
+                        format!("{coach} is already the coach; use coach_replaced"),
+                    );
                 }
                 self.check_new_coach(&assigned.coach, verdict);
             }
@@ -624,7 +651,11 @@ impl Engagement {
             }
             EventBody::ResponsibilitiesAcknowledged => {
                 if self.acknowledged.contains(&event.actor) {
-                    verdict.fail(Code::AlreadyAcknowledged, "A1", format!("{} already acknowledged their responsibilities", event.actor));
+                    verdict.fail(
+                        Code::AlreadyAcknowledged,
+                        "A1",
+                        format!("{} already acknowledged their responsibilities", event.actor),
+                    );
                 }
             }
             EventBody::MeetingScheduled(scheduled) => {
@@ -633,7 +664,11 @@ impl Engagement {
                     verdict.fail(Code::DuplicateId, "U1", format!("meeting {} already exists", scheduled.meeting));
                 }
                 if !scheduled.kind.scheduling_stages().contains(&self.stage) {
-                    verdict.fail(Code::WrongStage, "M1", format!("a {} meeting is not scheduled in {}", scheduled.kind, self.stage));
+                    verdict.fail(
+                        Code::WrongStage,
+                        "M1",
+                        format!("a {} meeting is not scheduled in {}", scheduled.kind, self.stage),
+                    );
                 }
                 if scheduled.kind == MeetingKind::MidpointCheckIn {
                     self.check_midpoint(false, verdict);
@@ -641,13 +676,27 @@ impl Engagement {
             }
             EventBody::MeetingHeld(held) => {
                 match self.meeting(&held.meeting) {
-                    None => verdict.fail(Code::UnknownReference, "M2", format!("meeting {} was never scheduled", held.meeting)),
+                    None => verdict.fail(
+                        Code::UnknownReference,
+                        "M2",
+                        format!("meeting {} was never scheduled", held.meeting),
+                    ),
                     Some(meeting) => match meeting.status {
-                        MeetingStatus::Held => verdict.fail(Code::MeetingAlreadyHeld, "M2", format!("meeting {} was already held", meeting.id)),
-                        MeetingStatus::Cancelled => verdict.fail(Code::UnknownReference, "M2", format!("meeting {} was cancelled", meeting.id)),
+                        MeetingStatus::Held => verdict.fail(
+                            Code::MeetingAlreadyHeld,
+                            "M2",
+                            format!("meeting {} was already held", meeting.id),
+                        ),
+                        MeetingStatus::Cancelled => {
+                            verdict.fail(Code::UnknownReference, "M2", format!("meeting {} was cancelled", meeting.id))
+                        }
                         MeetingStatus::Scheduled => {
                             if !meeting.kind.holding_stages().contains(&self.stage) {
-                                verdict.fail(Code::WrongStage, "M1", format!("a {} meeting is not held in {}", meeting.kind, self.stage));
+                                verdict.fail(
+                                    Code::WrongStage,
+                                    "M1",
+                                    format!("a {} meeting is not held in {}", meeting.kind, self.stage),
+                                );
                             }
                             if meeting.kind == MeetingKind::MidpointCheckIn {
                                 self.check_midpoint(true, verdict);
@@ -665,11 +714,19 @@ impl Engagement {
                     })
                     .collect();
                 if !missing.is_empty() {
-                    verdict.fail(Code::MissingAttendee, "M2", format!("a three-way meeting needs {}", missing.join(" and ")));
+                    verdict.fail(
+                        Code::MissingAttendee,
+                        "M2",
+                        format!("a three-way meeting needs {}", missing.join(" and ")),
+                    );
                 }
             }
             EventBody::MeetingCancelled(cancelled) => match self.meeting(&cancelled.meeting) {
-                None => verdict.fail(Code::UnknownReference, "M2", format!("meeting {} was never scheduled", cancelled.meeting)),
+                None => verdict.fail(
+                    Code::UnknownReference,
+                    "M2",
+                    format!("meeting {} was never scheduled", cancelled.meeting),
+                ),
                 Some(meeting) if meeting.status == MeetingStatus::Held => {
                     verdict.fail(Code::MeetingAlreadyHeld, "M2", format!("meeting {} was already held", meeting.id))
                 }
@@ -680,7 +737,11 @@ impl Engagement {
             },
             EventBody::ConfidentialityAgreed(agreed) => {
                 if !agreed.limits.has_content() {
-                    verdict.fail(Code::ConfidentialityLimitsUnstated, "F1", "the coach must state at least one limit of confidentiality");
+                    verdict.fail(
+                        Code::ConfidentialityLimitsUnstated,
+                        "F1",
+                        "the coach must state at least one limit of confidentiality",
+                    );
                 }
                 let reviewed_in_meeting = self.meetings.iter().any(|meeting| {
                     meeting.status == MeetingStatus::Held
@@ -703,13 +764,25 @@ impl Engagement {
                 }
                 Self::check_goal_fields(Some(&goal.org_priority), Some(&goal.success_measures), verdict);
                 if self.stage == Stage::GoalSetting && !self.held_meeting(MeetingKind::GoalSetting) {
-                    verdict.fail(Code::GoalSettingMeetingNotHeld, "G1", "goals are agreed once the three-way goal-setting meeting is held");
+                    verdict.fail(
+                        Code::GoalSettingMeetingNotHeld,
+                        "G1",
+                        "goals are agreed once the three-way goal-setting meeting is held",
+                    );
                 }
             }
             EventBody::GoalRevised(revised) => {
                 self.check_goal_exists(&revised.goal, verdict);
-                if revised.statement.is_none() && revised.org_priority.is_none() && revised.success_measures.is_none() && revised.activities.is_none() {
-                    verdict.fail(Code::InvalidEvent, "L2", "goal_revised changes none of statement, org_priority, success_measures, activities");
+                if revised.statement.is_none()
+                    && revised.org_priority.is_none()
+                    && revised.success_measures.is_none()
+                    && revised.activities.is_none()
+                {
+                    verdict.fail(
+                        Code::InvalidEvent,
+                        "L2",
+                        "goal_revised changes none of statement, org_priority, success_measures, activities",
+                    );
                 }
                 Self::check_goal_fields(revised.org_priority.as_ref(), revised.success_measures.as_ref(), verdict);
             }
@@ -730,9 +803,17 @@ impl Engagement {
                 if number == 0 {
                     verdict.fail(Code::InvalidEvent, "Q1", "sessions are numbered from 1");
                 } else if number > self.policy.sessions || lowest > self.policy.sessions {
-                    verdict.fail(Code::SessionLimitReached, "Q1", format!("the programme has {} sessions", self.policy.sessions));
+                    verdict.fail(
+                        Code::SessionLimitReached,
+                        "Q1",
+                        format!("the programme has {} sessions", self.policy.sessions),
+                    );
                 } else if number != lowest {
-                    verdict.fail(Code::SessionOutOfOrder, "Q1", format!("session {number} cannot be scheduled yet; the next free number is {lowest}"));
+                    verdict.fail(
+                        Code::SessionOutOfOrder,
+                        "Q1",
+                        format!("session {number} cannot be scheduled yet; the next free number is {lowest}"),
+                    );
                 }
             }
             EventBody::SessionRescheduled(moved) => self.check_waiting_session(moved.session, "Q1", verdict),
@@ -741,15 +822,19 @@ impl Engagement {
             EventBody::SessionStarted(started) => self.check_session_start(started, verdict),
             EventBody::ScriptStep(step) => self.check_script_step(step, role, verdict),
             EventBody::SessionEnded(ended) => self.check_session_end(ended.session, verdict),
-            EventBody::ActionCompleted(closed) | EventBody::ActionDropped(closed) => match self.action(&closed.action) {
-                None => verdict.fail(Code::UnknownReference, "AC1", format!("there is no action {}", closed.action)),
-                Some(action) if action.status != ActionStatus::Open => verdict.fail(
-                    Code::UnknownReference,
-                    "AC1",
-                    format!("action {} is no longer open", closed.action),
-                ),
-                Some(_) => {}
-            },
+            EventBody::ActionCompleted(closed) | EventBody::ActionDropped(closed) => {
+                match self.action(&closed.action) {
+                    None => {
+                        verdict.fail(Code::UnknownReference, "AC1", format!("there is no action {}", closed.action))
+                    }
+                    Some(action) if action.status != ActionStatus::Open => verdict.fail(
+                        Code::UnknownReference,
+                        "AC1",
+                        format!("action {} is no longer open", closed.action),
+                    ),
+                    Some(_) => {}
+                }
+            }
             EventBody::AssessmentRecorded(recorded) => {
                 Self::check_id(&recorded.assessment, "assessment", verdict);
                 if self.assessments.iter().any(|assessment| assessment.id == recorded.assessment) {
@@ -759,8 +844,16 @@ impl Engagement {
             EventBody::RaterFeedbackRecorded(feedback) => {
                 Self::check_id(&feedback.survey, "survey", verdict);
                 Self::check_id(&feedback.rater, "rater", verdict);
-                if self.rater_responses.iter().any(|response| response.survey == feedback.survey && response.rater == feedback.rater) {
-                    verdict.fail(Code::DuplicateId, "R0", format!("this rater already answered survey {}", feedback.survey));
+                if self
+                    .rater_responses
+                    .iter()
+                    .any(|response| response.survey == feedback.survey && response.rater == feedback.rater)
+                {
+                    verdict.fail(
+                        Code::DuplicateId,
+                        "R0",
+                        format!("this rater already answered survey {}", feedback.survey),
+                    );
                 }
                 if feedback.scores.values().any(|score| !score.is_finite()) {
                     verdict.fail(Code::InvalidEvent, "L2", "scores must be finite numbers");
@@ -770,7 +863,8 @@ impl Engagement {
                 self.check_consent(consent, event.event_type() == EventType::ConsentGranted, verdict)
             }
             EventBody::DisclosureRecorded(disclosure) => {
-                let agreed = self.confidentiality.as_ref().is_some_and(|agreement| agreement.limits.contains(&disclosure.limit));
+                let agreed =
+                    self.confidentiality.as_ref().is_some_and(|agreement| agreement.limits.contains(&disclosure.limit));
                 if !agreed {
                     verdict.fail(
                         Code::DisclosureOutsideLimits,
@@ -802,7 +896,9 @@ impl Engagement {
                         format!("initiated_by must be the actor's own role, not {}", discontinued.initiated_by),
                     );
                 }
-                if matches!(discontinued.initiated_by, Role::Coachee | Role::Coach) && discontinued.mutual_discussion != Some(true) {
+                if matches!(discontinued.initiated_by, Role::Coachee | Role::Coach)
+                    && discontinued.mutual_discussion != Some(true)
+                {
                     verdict.fail(
                         Code::DiscontinuationWithoutDiscussion,
                         "D1",
@@ -824,7 +920,11 @@ impl Engagement {
         let needed = self.policy.midpoint_after();
         let held = self.sessions_held();
         if holding && held < needed {
-            verdict.fail(Code::MidpointTooEarly, "M3", format!("{held} sessions held; the midpoint check-in comes after {needed}"));
+            verdict.fail(
+                Code::MidpointTooEarly,
+                "M3",
+                format!("{held} sessions held; the midpoint check-in comes after {needed}"),
+            );
         }
     }
 
@@ -836,7 +936,11 @@ impl Engagement {
         }
     }
 
-    fn check_goal_fields(org_priority: Option<&String>, measures: Option<&crate::event::TextList>, verdict: &mut Verdict) {
+    fn check_goal_fields(
+        org_priority: Option<&String>,
+        measures: Option<&crate::event::TextList>,
+        verdict: &mut Verdict,
+    ) {
         if org_priority.is_some_and(|priority| priority.trim().is_empty()) {
             verdict.fail(Code::GoalNotAligned, "G1", "a goal names the organisational priority it serves");
         }
@@ -858,7 +962,10 @@ impl Engagement {
             Some(session) => verdict.fail(
                 Code::SessionNotScheduled,
                 rule,
-                format!("session {number} is {}, not waiting to start", if session.status == SessionStatus::Held { "already held" } else { "in progress" }),
+                format!(
+                    "session {number} is {}, not waiting to start",
+                    if session.status == SessionStatus::Held { "already held" } else { "in progress" }
+                ),
             ),
             None => verdict.fail(Code::SessionNotScheduled, rule, format!("session {number} is not scheduled")),
         }
@@ -868,15 +975,23 @@ impl Engagement {
         let number = started.session;
         match self.active_session(number).map(|session| session.status) {
             Some(SessionStatus::Scheduled) => {}
-            Some(SessionStatus::InProgress) => verdict.fail(Code::SessionInProgress, "Q3", format!("session {number} already started")),
+            Some(SessionStatus::InProgress) => {
+                verdict.fail(Code::SessionInProgress, "Q3", format!("session {number} already started"))
+            }
             Some(_) => verdict.fail(Code::SessionNotScheduled, "Q3", format!("session {number} was already held")),
             None => verdict.fail(Code::SessionNotScheduled, "Q3", format!("session {number} is not scheduled")),
         }
         if let Some(running) = self.session_in_progress().filter(|running| running.number != number) {
             verdict.fail(Code::SessionInProgress, "Q3", format!("session {} is still in progress", running.number));
         }
-        if let Some(earlier) = (1..number).find(|earlier| self.active_session(*earlier).is_none_or(|s| s.status != SessionStatus::Held)) {
-            verdict.fail(Code::SessionOutOfOrder, "Q3", format!("session {earlier} must be held before session {number} starts"));
+        if let Some(earlier) =
+            (1..number).find(|earlier| self.active_session(*earlier).is_none_or(|s| s.status != SessionStatus::Held))
+        {
+            verdict.fail(
+                Code::SessionOutOfOrder,
+                "Q3",
+                format!("session {earlier} must be held before session {number} starts"),
+            );
         }
         for attendee in &started.attendees {
             match self.participants.role_of(attendee) {
@@ -913,22 +1028,36 @@ impl Engagement {
             verdict.fail(Code::SessionNotInProgress, "P1", format!("session {} is not in progress", step.session));
         }
         let script = self.policy.script();
-        let Some((position, definition)) = script.iter().enumerate().find(|(_, definition)| definition.name == step.step) else {
+        let Some((position, definition)) =
+            script.iter().enumerate().find(|(_, definition)| definition.name == step.step)
+        else {
             verdict.fail(Code::UnknownStep, "P1", format!("`{}` is not a step of this programme's script", step.step));
             return;
         };
         if role.is_some_and(|role| !definition.owners.contains(&role)) {
             let owners: Vec<&str> = definition.owners.iter().map(|owner| owner.as_str()).collect();
-            verdict.fail(Code::ActorNotPermitted, "P1", format!("`{}` is recorded by {}", step.step, owners.join(" or ")));
+            verdict.fail(
+                Code::ActorNotPermitted,
+                "P1",
+                format!("`{}` is recorded by {}", step.step, owners.join(" or ")),
+            );
         }
         if step.step == "assignment_review" && step.session == 1 {
             verdict.fail(Code::ScriptStepNotApplicable, "P1", "there is no assignment to review in session 1");
         }
         if let Some(session) = session {
             if session.steps.iter().any(|recorded| recorded.position == position) {
-                verdict.fail(Code::ScriptStepRepeated, "P1", format!("`{}` was already recorded in session {}", step.step, session.number));
+                verdict.fail(
+                    Code::ScriptStepRepeated,
+                    "P1",
+                    format!("`{}` was already recorded in session {}", step.step, session.number),
+                );
             } else if let Some(later) = session.steps.iter().find(|recorded| recorded.position > position) {
-                verdict.fail(Code::ScriptStepOutOfOrder, "P1", format!("`{}` comes before `{}` in the script", step.step, later.name));
+                verdict.fail(
+                    Code::ScriptStepOutOfOrder,
+                    "P1",
+                    format!("`{}` comes before `{}` in the script", step.step, later.name),
+                );
             }
         }
         match &step.content {
@@ -958,7 +1087,15 @@ impl Engagement {
                         .filter(|open| !reviewed.iter().any(|id| id == open))
                         .collect();
                     if !unreviewed.is_empty() {
-                        verdict.warn(Code::ActionsNotReviewed, "P3", format!("open actions from session {} not reviewed: {}", step.session - 1, unreviewed.join(", ")));
+                        verdict.warn(
+                            Code::ActionsNotReviewed,
+                            "P3",
+                            format!(
+                                "open actions from session {} not reviewed: {}",
+                                step.session - 1,
+                                unreviewed.join(", ")
+                            ),
+                        );
                     }
                 }
             }
@@ -985,20 +1122,35 @@ impl Engagement {
             }
         }
         let has_step = |name: &str| script.iter().any(|definition| definition.name == name);
-        if has_step("next_assignment") && !session.has_step("next_assignment") && self.sessions_held() + 1 < self.policy.sessions {
-            verdict.warn(Code::NoNextAppointment, "P3", format!("session {number} ended without a next assignment while sessions remain"));
+        if has_step("next_assignment")
+            && !session.has_step("next_assignment")
+            && self.sessions_held() + 1 < self.policy.sessions
+        {
+            verdict.warn(
+                Code::NoNextAppointment,
+                "P3",
+                format!("session {number} ended without a next assignment while sessions remain"),
+            );
         }
         if number > 1 && has_step("assignment_review") && !session.has_step("assignment_review") {
             let open = self.open_actions_of_session(number - 1);
             if !open.is_empty() {
-                verdict.warn(Code::ActionsNotReviewed, "P3", format!("session {number} ended without reviewing open actions: {}", open.join(", ")));
+                verdict.warn(
+                    Code::ActionsNotReviewed,
+                    "P3",
+                    format!("session {number} ended without reviewing open actions: {}", open.join(", ")),
+                );
             }
         }
     }
 
     fn check_consent(&self, consent: &crate::event::Consent, granting: bool, verdict: &mut Verdict) {
         if !matches!(consent.to, Role::Supervisor | Role::ProgramAdmin) {
-            verdict.fail(Code::InvalidEvent, "F4", format!("consent is given to the supervisor or the program_admin, not the {}", consent.to));
+            verdict.fail(
+                Code::InvalidEvent,
+                "F4",
+                format!("consent is given to the supervisor or the program_admin, not the {}", consent.to),
+            );
         }
         match crate::record::RecordRef::parse(&consent.record) {
             Err(message) => verdict.fail(Code::InvalidEvent, "F4", message),
@@ -1042,7 +1194,12 @@ impl Engagement {
                 if let Some(former) = self.participants.coach.replace(replaced.coach.clone()) {
                     self.participants.former_coaches.retain(|id| *id != replaced.coach);
                     self.participants.former_coaches.push(former.clone());
-                    self.coach_changes.push(CoachChange { former, new: replaced.coach.clone(), reason: replaced.reason.clone(), at });
+                    self.coach_changes.push(CoachChange {
+                        former,
+                        new: replaced.coach.clone(),
+                        reason: replaced.reason.clone(),
+                        at,
+                    });
                 }
             }
             EventBody::OrientationCompleted => {
@@ -1075,7 +1232,11 @@ impl Engagement {
                 }
             }
             EventBody::ConfidentialityAgreed(agreed) => {
-                self.confidentiality = Some(ConfidentialityAgreement { reviewed_on: agreed.reviewed_on, limits: agreed.limits.0.clone(), at })
+                self.confidentiality = Some(ConfidentialityAgreement {
+                    reviewed_on: agreed.reviewed_on,
+                    limits: agreed.limits.0.clone(),
+                    at,
+                })
             }
             EventBody::GoalAgreed(goal) => self.goals.push(Goal {
                 id: goal.goal.clone(),
@@ -1105,12 +1266,22 @@ impl Engagement {
             }
             EventBody::GoalProgressNoted(progress) => {
                 if let Some(goal) = self.goals.iter_mut().find(|goal| goal.id == progress.goal) {
-                    goal.progress.push(GoalProgress { at, by: by(), note: progress.note.clone(), percent: progress.percent });
+                    goal.progress.push(GoalProgress {
+                        at,
+                        by: by(),
+                        note: progress.note.clone(),
+                        percent: progress.percent,
+                    });
                 }
             }
             EventBody::GoalAssessed(assessed) => {
                 if let Some(goal) = self.goals.iter_mut().find(|goal| goal.id == assessed.goal) {
-                    goal.assessment = Some(GoalAssessment { outcome: assessed.outcome, evidence: assessed.evidence.clone(), at, by: by() });
+                    goal.assessment = Some(GoalAssessment {
+                        outcome: assessed.outcome,
+                        evidence: assessed.evidence.clone(),
+                        at,
+                        by: by(),
+                    });
                 }
             }
             EventBody::FinalReviewRecorded(review) => {
@@ -1142,7 +1313,8 @@ impl Engagement {
                 if let Some(session) = self.waiting_session_mut(cancelled.session) {
                     let late = role == Role::Coachee && at.0 > session.starts_at.0 - late_window;
                     session.status = SessionStatus::Cancelled;
-                    session.cancellation = Some(SessionCancellation { at, by: role, late, reason: cancelled.reason.clone() });
+                    session.cancellation =
+                        Some(SessionCancellation { at, by: role, late, reason: cancelled.reason.clone() });
                 }
             }
             EventBody::SessionMissed(missed) => {
@@ -1158,25 +1330,39 @@ impl Engagement {
                 }
             }
             EventBody::ScriptStep(step) => {
-                let position = self.policy.script().iter().position(|definition| definition.name == step.step).unwrap_or_default();
+                let position =
+                    self.policy.script().iter().position(|definition| definition.name == step.step).unwrap_or_default();
                 if let StepContent::ActionCommitment(commitment) = &step.content {
                     for item in &commitment.actions {
-                        self.actions.push(Action { item: item.clone(), session: step.session, status: ActionStatus::Open, closing_reason: None });
+                        self.actions.push(Action {
+                            item: item.clone(),
+                            session: step.session,
+                            status: ActionStatus::Open,
+                            closing_reason: None,
+                        });
                     }
                 }
                 let seq = self.next_seq();
-                if let Some(session) = self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress) {
+                if let Some(session) =
+                    self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress)
+                {
                     session.steps.push(RecordedStep { name: step.step.clone(), position, at, seq });
                 }
             }
             EventBody::SessionEnded(_) => {
-                if let Some(session) = self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress) {
+                if let Some(session) =
+                    self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress)
+                {
                     session.status = SessionStatus::Held;
                     session.ended_at = Some(at);
                 }
             }
             EventBody::ActionCompleted(closed) | EventBody::ActionDropped(closed) => {
-                let status = if event.event_type() == EventType::ActionCompleted { ActionStatus::Completed } else { ActionStatus::Dropped };
+                let status = if event.event_type() == EventType::ActionCompleted {
+                    ActionStatus::Completed
+                } else {
+                    ActionStatus::Dropped
+                };
                 if let Some(action) = self.actions.iter_mut().find(|action| action.item.id == closed.action) {
                     action.status = status;
                     action.closing_reason = closed.reason.clone();
@@ -1197,15 +1383,23 @@ impl Engagement {
                 comment: feedback.comment.clone(),
                 at,
             }),
-            EventBody::ProgressFeedbackGiven(feedback) => self.progress_feedback.push(Note { at, by: by(), text: Some(feedback.note.clone()) }),
-            EventBody::EngagementLevelRated(rated) => self.engagement_levels.push(LevelRating { level: rated.level, note: rated.note.clone(), at }),
-            EventBody::SummaryShared(shared) => self.summaries.push(Note { at, by: by(), text: Some(shared.summary.clone()) }),
+            EventBody::ProgressFeedbackGiven(feedback) => {
+                self.progress_feedback.push(Note { at, by: by(), text: Some(feedback.note.clone()) })
+            }
+            EventBody::EngagementLevelRated(rated) => {
+                self.engagement_levels.push(LevelRating { level: rated.level, note: rated.note.clone(), at })
+            }
+            EventBody::SummaryShared(shared) => {
+                self.summaries.push(Note { at, by: by(), text: Some(shared.summary.clone()) })
+            }
             EventBody::ConsentGranted(consent) => {
                 if !self.consents.iter().any(|grant| grant.record == consent.record && grant.to == consent.to) {
                     self.consents.push(ConsentGrant { record: consent.record.clone(), to: consent.to, granted_at: at });
                 }
             }
-            EventBody::ConsentRevoked(consent) => self.consents.retain(|grant| !(grant.record == consent.record && grant.to == consent.to)),
+            EventBody::ConsentRevoked(consent) => {
+                self.consents.retain(|grant| !(grant.record == consent.record && grant.to == consent.to))
+            }
             EventBody::DisclosureRecorded(disclosure) => self.disclosures.push(Disclosure {
                 to: disclosure.to.clone(),
                 limit: disclosure.limit.clone(),
@@ -1226,7 +1420,9 @@ impl Engagement {
                 });
                 self.enter(Stage::Discontinued, at);
             }
-            EventBody::SponsorInformed(informed) => self.sponsor_explanations.push(Note { at, by: by(), text: Some(informed.explanation.clone()) }),
+            EventBody::SponsorInformed(informed) => {
+                self.sponsor_explanations.push(Note { at, by: by(), text: Some(informed.explanation.clone()) })
+            }
         }
     }
 
@@ -1236,9 +1432,6 @@ impl Engagement {
     }
 
     fn waiting_session_mut(&mut self, number: u32) -> Option<&mut Session> {
-        self.sessions
-            .iter_mut()
-            .rev()
-            .find(|session| session.number == number && session.status.occupies_number())
+        self.sessions.iter_mut().rev().find(|session| session.number == number && session.status.occupies_number())
     }
 }

@@ -389,11 +389,9 @@ macro_rules! decode_variant {
     ($fields:ident, $variant:ident) => {
         match $fields.first() {
             None => Ok(EventBody::$variant),
-            Some((key, _)) => Err(invalid(format!(
-                "unknown field `{}`: `{}` has no payload",
-                key.0,
-                EventType::$variant.as_str()
-            ))),
+            Some((key, _)) => {
+                Err(invalid(format!("unknown field `{}`: `{}` has no payload", key.0, EventType::$variant.as_str())))
+            }
         }
     };
     ($fields:ident, $variant:ident, $payload:ty) => {
@@ -713,14 +711,9 @@ impl<'a> RawEvent<'a> {
             }
         });
         match (engagement, at, actor, body) {
-            (Some(engagement), Some(at), Some(actor), Some(body)) if problems.is_empty() => Ok(Event {
-                engagement,
-                seq,
-                at,
-                actor,
-                body,
-                meta,
-            }),
+            (Some(engagement), Some(at), Some(actor), Some(body)) if problems.is_empty() => {
+                Ok(Event { engagement, seq, at, actor, body, meta })
+            }
             _ => {
                 if problems.is_empty() {
                     problems.push(invalid("the event is incomplete"));
@@ -812,7 +805,8 @@ mod tests {
     #[test]
     fn unknown_field_is_invalid_event_naming_the_field() {
         let rejection =
-            Event::from_json(&format!(r#"{{{BASE},"type":"coach_assigned","coach":"k","coach_name":"x"}}"#)).unwrap_err();
+            Event::from_json(&format!(r#"{{{BASE},"type":"coach_assigned","coach":"k","coach_name":"x"}}"#))
+                .unwrap_err();
         assert_eq!(rejection.codes(), [Code::InvalidEvent]);
         assert!(rejection.violations[0].message.contains("coach_name"), "{rejection}");
     }
@@ -841,7 +835,10 @@ mod tests {
 
     #[test]
     fn null_required_fields_are_reported_as_missing() {
-        let rejection = Event::from_json(r#"{"engagement":"e","at":"2026-01-01T09:00:00Z","actor":null,"type":"orientation_completed"}"#).unwrap_err();
+        let rejection = Event::from_json(
+            r#"{"engagement":"e","at":"2026-01-01T09:00:00Z","actor":null,"type":"orientation_completed"}"#,
+        )
+        .unwrap_err();
         assert_eq!(rejection.codes(), [Code::InvalidEvent]);
         assert!(rejection.violations[0].message.contains("actor"));
     }
@@ -862,7 +859,10 @@ mod tests {
             r#"{{{BASE},"type":"script_step","session":1,"step":"session_feedback","rating":4}}"#
         ))
         .unwrap();
-        assert!(matches!(event.body, EventBody::ScriptStep(ScriptStep { content: StepContent::SessionFeedback(_), .. })));
+        assert!(matches!(
+            event.body,
+            EventBody::ScriptStep(ScriptStep { content: StepContent::SessionFeedback(_), .. })
+        ));
         let custom = Event::from_json(&format!(
             r#"{{{BASE},"type":"script_step","session":1,"step":"gratitude","fields":{{"x":1}}}}"#
         ))

@@ -167,12 +167,16 @@ mod tests {
     #[test]
     fn interleaved_engagements_load_and_bad_lines_are_reported_by_number() {
         let log = concat!(
-            r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}"#, "\n",
-            r#"{"engagement":"b","at":"2026-01-05T09:00:00Z","actor":"d","type":"engagement_opened","coachee":"d","supervisor":"s"}"#, "\n",
+            r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}"#,
             "\n",
-            r#"{"engagement":"a","at":"2026-01-05T09:30:00Z","actor":"s","type":"orientation_completed"}"#, "\n",
+            r#"{"engagement":"b","at":"2026-01-05T09:00:00Z","actor":"d","type":"engagement_opened","coachee":"d","supervisor":"s"}"#,
+            "\n",
+            "\n",
+            r#"{"engagement":"a","at":"2026-01-05T09:30:00Z","actor":"s","type":"orientation_completed"}"#,
+            "\n",
             "\u{0}\u{0}\n",
-            r#"{"engagement":"b","at":"2026-01-06T09:00:00Z","actor":"d","type":"orientation_completed"}"#, "\n",
+            r#"{"engagement":"b","at":"2026-01-06T09:00:00Z","actor":"d","type":"orientation_completed"}"#,
+            "\n",
         );
         let mut bytes = log.as_bytes().to_vec();
         bytes.extend_from_slice(b"\xff\xfe\n");

@@ -223,11 +223,7 @@ const COACHEE_ONLY: &[Role] = &[Role::Coachee];
 const COACH_ONLY: &[Role] = &[Role::Coach];
 
 const fn step(name: &'static str, required: bool, owners: &'static [Role]) -> StepDefinition {
-    StepDefinition {
-        name: Cow::Borrowed(name),
-        required,
-        owners: Cow::Borrowed(owners),
-    }
+    StepDefinition { name: Cow::Borrowed(name), required, owners: Cow::Borrowed(owners) }
 }
 
 /// The default session script (001), in order.
@@ -364,10 +360,7 @@ mod tests {
             path.push(next);
             stage = next;
         }
-        assert_eq!(
-            path,
-            [Stage::PreWork, Stage::GoalSetting, Stage::Coaching, Stage::FinalReview, Stage::Completed]
-        );
+        assert_eq!(path, [Stage::PreWork, Stage::GoalSetting, Stage::Coaching, Stage::FinalReview, Stage::Completed]);
         assert!(Stage::Discontinued.next().is_none());
     }
 

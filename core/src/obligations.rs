@@ -89,7 +89,13 @@ impl Engagement {
         let mut add = |roles: &[Role], kind: ObligationKind, message: String, due: Option<NaiveDate>| {
             for role in roles {
                 for participant in people.with_role(*role) {
-                    owed.push(Obligation { participant: participant.to_owned(), role: *role, kind, message: message.clone(), due });
+                    owed.push(Obligation {
+                        participant: participant.to_owned(),
+                        role: *role,
+                        kind,
+                        message: message.clone(),
+                        due,
+                    });
                 }
             }
         };
@@ -98,49 +104,99 @@ impl Engagement {
         let unmet = |code| self.requirements_unmet(code);
         if stage == Stage::PreWork {
             if people.coach.is_none() {
-                add(&[Role::Supervisor, Role::ProgramAdmin], ObligationKind::AssignCoach, "assign a coach".into(), None);
+                add(
+                    &[Role::Supervisor, Role::ProgramAdmin],
+                    ObligationKind::AssignCoach,
+                    "assign a coach".into(),
+                    None,
+                );
             }
             if policy.require_orientation && self.orientation_completed_at().is_none() {
                 add(&[Role::Coachee], ObligationKind::CompleteOrientation, "complete the orientation".into(), None);
             }
             if policy.require_preliminary_discussion && self.preliminary_discussions().is_empty() {
-                add(&[Role::Coachee, Role::Supervisor], ObligationKind::HoldPreliminaryDiscussion, "hold the preliminary goal discussion".into(), None);
+                add(
+                    &[Role::Coachee, Role::Supervisor],
+                    ObligationKind::HoldPreliminaryDiscussion,
+                    "hold the preliminary goal discussion".into(),
+                    None,
+                );
             }
         }
         if matches!(stage, Stage::PreWork | Stage::GoalSetting) && policy.require_acknowledgements {
             for role in [Role::Coachee, Role::Supervisor, Role::Coach] {
-                let pending = people.with_role(role).iter().any(|id| !self.acknowledged().iter().any(|done| done == id));
+                let pending =
+                    people.with_role(role).iter().any(|id| !self.acknowledged().iter().any(|done| done == id));
                 if pending {
-                    add(&[role], ObligationKind::AcknowledgeResponsibilities, format!("acknowledge the {role}'s responsibilities"), None);
+                    add(
+                        &[role],
+                        ObligationKind::AcknowledgeResponsibilities,
+                        format!("acknowledge the {role}'s responsibilities"),
+                        None,
+                    );
                 }
             }
         }
         const THREE: &[Role] = &[Role::Coachee, Role::Supervisor, Role::Coach];
         if stage == Stage::GoalSetting {
             if unmet(crate::Code::GoalSettingMeetingNotHeld) {
-                add(THREE, ObligationKind::HoldGoalSettingMeeting, "hold the three-way goal-setting meeting".into(), None);
+                add(
+                    THREE,
+                    ObligationKind::HoldGoalSettingMeeting,
+                    "hold the three-way goal-setting meeting".into(),
+                    None,
+                );
             }
             if unmet(crate::Code::TooFewGoals) {
-                add(&[Role::Coachee], ObligationKind::AgreeGoals, format!("agree at least {} goal(s)", policy.min_goals), None);
+                add(
+                    &[Role::Coachee],
+                    ObligationKind::AgreeGoals,
+                    format!("agree at least {} goal(s)", policy.min_goals),
+                    None,
+                );
             }
             if self.confidentiality().is_none() {
-                add(&[Role::Coach], ObligationKind::AgreeConfidentiality, "record the confidentiality agreement and its limits".into(), None);
+                add(
+                    &[Role::Coach],
+                    ObligationKind::AgreeConfidentiality,
+                    "record the confidentiality agreement and its limits".into(),
+                    None,
+                );
             }
         }
         if stage == Stage::Coaching {
-            let waiting = self.sessions().iter().any(|s| matches!(s.status, SessionStatus::Scheduled | SessionStatus::InProgress));
+            let waiting = self
+                .sessions()
+                .iter()
+                .any(|s| matches!(s.status, SessionStatus::Scheduled | SessionStatus::InProgress));
             if !waiting && self.sessions_held() < policy.sessions {
-                add(&[Role::Coachee, Role::Coach], ObligationKind::ScheduleNextSession, "schedule the next coaching session".into(), None);
+                add(
+                    &[Role::Coachee, Role::Coach],
+                    ObligationKind::ScheduleNextSession,
+                    "schedule the next coaching session".into(),
+                    None,
+                );
             }
-            let midpoint_open = !self.meetings().iter().any(|m| m.kind == MeetingKind::MidpointCheckIn && m.status == MeetingStatus::Held);
-            if policy.midpoint_check_in == MidpointCheckIn::Required && midpoint_open && self.sessions_held() >= policy.midpoint_after() {
+            let midpoint_open = !self
+                .meetings()
+                .iter()
+                .any(|m| m.kind == MeetingKind::MidpointCheckIn && m.status == MeetingStatus::Held);
+            if policy.midpoint_check_in == MidpointCheckIn::Required
+                && midpoint_open
+                && self.sessions_held() >= policy.midpoint_after()
+            {
                 add(THREE, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
             }
         }
         if matches!(stage, Stage::Coaching | Stage::FinalReview) {
             for action in self.actions().iter().filter(|action| action.status == ActionStatus::Open) {
                 if let Some(due) = action.item.due.filter(|due| *due < as_of) {
-                    add(&[Role::Coachee], ObligationKind::CompleteOverdueAction, format!("action {} was due on {due}", action.item.id), Some(due));
+                    add(
+                        &[Role::Coachee],
+                        ObligationKind::CompleteOverdueAction,
+                        format!("action {} was due on {due}", action.item.id),
+                        Some(due),
+                    );
                 }
             }
         }
@@ -154,7 +210,12 @@ impl Engagement {
         }
         if let Some(discontinuation) = self.discontinuation() {
             if discontinuation.owes_sponsor_explanation() && self.sponsor_explanations().is_empty() {
-                add(&[Role::Coachee], ObligationKind::InformSponsor, "explain the discontinuation to the supervisor".into(), None);
+                add(
+                    &[Role::Coachee],
+                    ObligationKind::InformSponsor,
+                    "explain the discontinuation to the supervisor".into(),
+                    None,
+                );
             }
         }
         owed

@@ -75,12 +75,17 @@ pub fn accepted_stages(kind: EventType) -> &'static [Stage] {
         | E::StageAdvanced
         | E::EngagementDiscontinued => OPEN_STAGES,
         E::MeetingHeld => &[G, CO, F],
-        E::ConfidentialityAgreed | E::GoalAgreed | E::SessionScheduled | E::SessionRescheduled | E::SessionCancelled => {
-            &[G, CO]
-        }
-        E::GoalRevised | E::GoalProgressNoted | E::SessionMissed | E::SessionStarted | E::ScriptStep | E::SessionEnded => {
-            &[CO]
-        }
+        E::ConfidentialityAgreed
+        | E::GoalAgreed
+        | E::SessionScheduled
+        | E::SessionRescheduled
+        | E::SessionCancelled => &[G, CO],
+        E::GoalRevised
+        | E::GoalProgressNoted
+        | E::SessionMissed
+        | E::SessionStarted
+        | E::ScriptStep
+        | E::SessionEnded => &[CO],
         E::ActionCompleted | E::ActionDropped => &[CO, F],
         E::GoalAssessed | E::FinalReviewRecorded => &[F],
         E::ConsentRevoked => &[P, G, CO, F, Stage::Completed, Stage::Discontinued],
@@ -104,17 +109,52 @@ pub struct Guard {
 /// Every stage guard of section 3, in rule order.
 pub const GUARDS: &[Guard] = &[
     Guard { rule: "S1", to: G, code: Code::CoachNotAssigned, condition: "a coach is assigned" },
-    Guard { rule: "S2", to: G, code: Code::OrientationIncomplete, condition: "orientation completed (if policy.require_orientation)" },
-    Guard { rule: "S3", to: G, code: Code::PreliminaryDiscussionMissing, condition: "preliminary goal discussion held (if policy.require_preliminary_discussion)" },
-    Guard { rule: "S4", to: CO, code: Code::GoalSettingMeetingNotHeld, condition: "goal-setting meeting held with coachee, supervisor and coach" },
+    Guard {
+        rule: "S2",
+        to: G,
+        code: Code::OrientationIncomplete,
+        condition: "orientation completed (if policy.require_orientation)",
+    },
+    Guard {
+        rule: "S3",
+        to: G,
+        code: Code::PreliminaryDiscussionMissing,
+        condition: "preliminary goal discussion held (if policy.require_preliminary_discussion)",
+    },
+    Guard {
+        rule: "S4",
+        to: CO,
+        code: Code::GoalSettingMeetingNotHeld,
+        condition: "goal-setting meeting held with coachee, supervisor and coach",
+    },
     Guard { rule: "S5", to: CO, code: Code::TooFewGoals, condition: "at least policy.min_goals goals agreed" },
     Guard { rule: "S6", to: CO, code: Code::ConfidentialityNotAgreed, condition: "confidentiality agreement reviewed" },
-    Guard { rule: "S7", to: CO, code: Code::ResponsibilitiesNotAcknowledged, condition: "coachee, supervisor and coach acknowledged responsibilities (if policy.require_acknowledgements)" },
+    Guard {
+        rule: "S7",
+        to: CO,
+        code: Code::ResponsibilitiesNotAcknowledged,
+        condition: "coachee, supervisor and coach acknowledged responsibilities (if policy.require_acknowledgements)",
+    },
     Guard { rule: "S8", to: F, code: Code::SessionsRemaining, condition: "at least policy.sessions sessions held" },
     Guard { rule: "S9", to: F, code: Code::OpenSessions, condition: "no session scheduled or in progress" },
-    Guard { rule: "S10", to: F, code: Code::MidpointCheckInMissing, condition: "midpoint check-in held (if policy.midpoint_check_in is required)" },
-    Guard { rule: "S11", to: Stage::Completed, code: Code::FinalReviewNotHeld, condition: "final review meeting held with all three" },
-    Guard { rule: "S12", to: Stage::Completed, code: Code::GoalsNotAssessed, condition: "every agreed goal has an outcome" },
+    Guard {
+        rule: "S10",
+        to: F,
+        code: Code::MidpointCheckInMissing,
+        condition: "midpoint check-in held (if policy.midpoint_check_in is required)",
+    },
+    Guard {
+        rule: "S11",
+        to: Stage::Completed,
+        code: Code::FinalReviewNotHeld,
+        condition: "final review meeting held with all three",
+    },
+    Guard {
+        rule: "S12",
+        to: Stage::Completed,
+        code: Code::GoalsNotAssessed,
+        condition: "every agreed goal has an outcome",
+    },
 ];
 
 /// The stage machine as a Mermaid state diagram, generated from [`GUARDS`].
@@ -133,7 +173,7 @@ pub fn mermaid_diagram() -> String {
             .filter(|guard| guard.to == next)
             .map(|guard| format!("{} {}", guard.rule, guard.code))
             .collect();
-        out.push_str(&format!("    {stage} --> {next}: stage_advanced [{}]\n", guards.join(", ")));
+        out.push_str(&format!("    {stage} --> {next}: stage_advanced, guards {}\n", guards.join(", ")));
         stage = next;
     }
     for stage in OPEN_STAGES {

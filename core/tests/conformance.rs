@@ -23,7 +23,10 @@ fn all_vectors() -> Vec<(String, Vector)> {
         .flat_map(|file| {
             let text = std::fs::read_to_string(file).unwrap();
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
-            parse_vectors(&text).unwrap_or_else(|error| panic!("{name}: {error}")).into_iter().map(move |v| (name.clone(), v))
+            parse_vectors(&text)
+                .unwrap_or_else(|error| panic!("{name}: {error}"))
+                .into_iter()
+                .map(move |v| (name.clone(), v))
         })
         .collect()
 }
@@ -84,11 +87,16 @@ fn the_runner_is_strict() {
     // a wrong stage
     assert!(!fails(|v| v.expect.stage = Some(coachflow::Stage::GoalSetting)).is_empty());
     // an inexact requirements set: one too few, one too many
-    assert!(!fails(|v| v.expect.requirements.values_mut().for_each(|r| { r.unmet.pop(); })).is_empty());
-    assert!(!fails(|v| v.expect.requirements.values_mut().for_each(|r| r.unmet.push("orientation_incomplete".into()))).is_empty());
+    assert!(!fails(|v| v.expect.requirements.values_mut().for_each(|r| {
+        r.unmet.pop();
+    }))
+    .is_empty());
+    assert!(!fails(|v| v.expect.requirements.values_mut().for_each(|r| r.unmet.push("orientation_incomplete".into())))
+        .is_empty());
     // an unknown code, an index past the end, a view the runner cannot render
     assert!(!fails(|v| v.expect.rejected[0].codes = vec!["no_such_code".into()]).is_empty());
-    assert!(!fails(|v| v.expect.rejected.push(coachflow::conformance::ExpectedCodes { index: 9, codes: vec![] })).is_empty());
+    assert!(!fails(|v| v.expect.rejected.push(coachflow::conformance::ExpectedCodes { index: 9, codes: vec![] }))
+        .is_empty());
     assert!(!fails(|v| {
         v.expect.views.insert(coachflow::Role::Supervisor, Default::default());
     })

@@ -15,10 +15,18 @@ fn full_engagement() -> Vec<Value> {
 const KINDS: &[&str] = &["goal_setting", "midpoint_check_in", "alignment", "final_review"];
 const LIMITS: &[&str] = &["risk_of_harm", "other"];
 const ACTORS: &[&str] = &["cleo", "sam", "kim", "hr", "stranger", "kai"];
-const STAGES: &[&str] = &["pre_work", "goal_setting", "coaching", "final_review", "completed", "discontinued", "nowhere"];
+const STAGES: &[&str] =
+    &["pre_work", "goal_setting", "coaching", "final_review", "completed", "discontinued", "nowhere"];
 const STEPS: &[&str] = &[
-    "check_in", "session_goal", "assignment_review", "coaching", "action_commitment", "key_outcomes",
-    "next_assignment", "session_feedback", "made_up",
+    "check_in",
+    "session_goal",
+    "assignment_review",
+    "coaching",
+    "action_commitment",
+    "key_outcomes",
+    "next_assignment",
+    "session_feedback",
+    "made_up",
 ];
 
 /// One random event, built from a template and small random choices.
@@ -32,21 +40,31 @@ fn random_event(template: u8, actor: usize, number: u32, pick: usize, minutes: i
         2 => json!({"type": "session_started", "session": number, "attendees": [ACTORS[pick % 4], "cleo", "kim"]}),
         3 => json!({"type": "session_ended", "session": number}),
         4 => json!({"type": "script_step", "session": number, "step": STEPS[pick % STEPS.len()], "outcome": "o"}),
-        5 => json!({"type": "script_step", "session": number, "step": "action_commitment", "actions": [{"id": format!("a{pick}"), "description": "d"}]}),
+        5 => {
+            json!({"type": "script_step", "session": number, "step": "action_commitment", "actions": [{"id": format!("a{pick}"), "description": "d"}]})
+        }
         6 => json!({"type": "session_cancelled", "session": number}),
         7 => json!({"type": "session_missed", "session": number}),
-        8 => json!({"type": "meeting_scheduled", "meeting": format!("m{pick}"), "kind": KINDS[pick % 4], "starts_at": at}),
+        8 => {
+            json!({"type": "meeting_scheduled", "meeting": format!("m{pick}"), "kind": KINDS[pick % 4], "starts_at": at})
+        }
         9 => json!({"type": "meeting_held", "meeting": format!("m{pick}"), "attendees": ["cleo", "sam", "kim"]}),
-        10 => json!({"type": "goal_agreed", "goal": format!("g{pick}"), "statement": "s", "org_priority": "p", "success_measures": ["m"]}),
+        10 => {
+            json!({"type": "goal_agreed", "goal": format!("g{pick}"), "statement": "s", "org_priority": "p", "success_measures": ["m"]})
+        }
         11 => json!({"type": "goal_assessed", "goal": format!("g{pick}"), "outcome": "achieved"}),
         12 => json!({"type": "consent_granted", "record": format!("session:{number}"), "to": "supervisor"}),
         13 => json!({"type": "consent_revoked", "record": format!("session:{number}"), "to": "supervisor"}),
-        14 => json!({"type": "engagement_discontinued", "initiated_by": ACTORS[pick % 4].replace("cleo", "coachee").replace("kim", "coach"), "reason": "r", "mutual_discussion": pick % 2 == 0}),
+        14 => {
+            json!({"type": "engagement_discontinued", "initiated_by": ACTORS[pick % 4].replace("cleo", "coachee").replace("kim", "coach"), "reason": "r", "mutual_discussion": pick % 2 == 0})
+        }
         15 => json!({"type": "sponsor_informed", "explanation": "e"}),
         16 => json!({"type": "coach_replaced", "coach": ACTORS[pick % ACTORS.len()], "reason": "r"}),
         17 => json!({"type": "action_completed", "action": format!("a{pick}")}),
         18 => json!({"type": "disclosure_recorded", "to": "hr", "limit": LIMITS[pick % 2], "summary": "s"}),
-        19 => json!({"type": "rater_feedback_recorded", "survey": "s1", "rater": format!("r{pick}"), "group": "peer", "scores": {"x": 1}}),
+        19 => {
+            json!({"type": "rater_feedback_recorded", "survey": "s1", "rater": format!("r{pick}"), "group": "peer", "scores": {"x": 1}})
+        }
         20 => json!({"type": "responsibilities_acknowledged"}),
         21 => json!({"type": "session_rescheduled", "session": number, "starts_at": at}),
         22 => json!({"type": "goal_progress_noted", "goal": format!("g{pick}"), "note": "n", "percent": pick * 30}),

@@ -8,6 +8,9 @@ use crate::rules::{accepted_stages, permitted_roles, GUARDS};
 use crate::state::*;
 use serde::Serialize;
 
+/// Coachee, supervisor and coach: who attends three-way meetings and acknowledges responsibilities.
+pub(crate) const THREE_WAY: &[Role] = &[Role::Coachee, Role::Supervisor, Role::Coach];
+
 /// The result of applying an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Applied {
@@ -373,7 +376,7 @@ impl Engagement {
     }
 
     /// Whether a guard holds; `None` when the policy switches it off.
-    fn guard_met(&self, code: Code) -> Option<bool> {
+    pub(crate) fn guard_met(&self, code: Code) -> Option<bool> {
         let policy = &self.policy;
         Some(match code {
             Code::CoachNotAssigned => self.participants.coach.is_some(),
@@ -387,7 +390,7 @@ impl Engagement {
             Code::TooFewGoals => self.goals.len() >= policy.min_goals as usize,
             Code::ConfidentialityNotAgreed => self.confidentiality.is_some(),
             Code::ResponsibilitiesNotAcknowledged => {
-                policy.require_acknowledgements.then(|| self.unacknowledged().next().is_none())?
+                policy.require_acknowledgements.then(|| self.absent(THREE_WAY, &self.acknowledged).is_empty())?
             }
             Code::SessionsRemaining => self.sessions_held() >= policy.sessions,
             Code::OpenSessions => self.waiting_or_running_session().is_none(),
@@ -424,7 +427,7 @@ impl Engagement {
                 "the coach has not recorded the confidentiality agreement",
             ),
             Code::ResponsibilitiesNotAcknowledged => {
-                let missing: Vec<String> = self.unacknowledged().collect();
+                let missing = self.absent(THREE_WAY, &self.acknowledged);
                 if missing.is_empty() {
                     "coachee, supervisor and coach acknowledged their responsibilities".to_owned()
                 } else {
@@ -458,15 +461,17 @@ impl Engagement {
         }
     }
 
-    /// Coachee, supervisor and coach who have not acknowledged, described for people.
-    fn unacknowledged(&self) -> impl Iterator<Item = String> + '_ {
-        [Role::Coachee, Role::Supervisor, Role::Coach].into_iter().filter_map(|role| {
-            match self.participants.with_role(role).first() {
-                Some(id) if self.acknowledged.iter().any(|done| done == id) => None,
-                Some(id) => Some(format!("{role} {id}")),
+    /// The people in `roles` who are not in `present`, described for messages
+    /// ("the coach (kim)", or "the coach (none assigned)").
+    fn absent(&self, roles: &[Role], present: &[String]) -> Vec<String> {
+        roles
+            .iter()
+            .filter_map(|role| match self.participants.with_role(*role).first() {
+                Some(id) if present.iter().any(|person| person == id) => None,
+                Some(id) => Some(format!("the {role} ({id})")),
                 None => Some(format!("the {role} (none assigned)")),
-            }
-        })
+            })
+            .collect()
     }
 
     fn waiting_or_running_session(&self) -> Option<&Session> {
@@ -705,14 +710,7 @@ impl Engagement {
                     },
                 }
                 self.check_attendees(&held.attendees, "M2", verdict);
-                let missing: Vec<String> = [Role::Coachee, Role::Supervisor, Role::Coach]
-                    .into_iter()
-                    .filter_map(|role| match self.participants.with_role(role).first() {
-                        Some(id) if held.attendees.iter().any(|attendee| attendee == id) => None,
-                        Some(id) => Some(format!("the {role} ({id})")),
-                        None => Some(format!("a {role} (none assigned)")),
-                    })
-                    .collect();
+                let missing = self.absent(THREE_WAY, &held.attendees);
                 if !missing.is_empty() {
                     verdict.fail(
                         Code::MissingAttendee,
@@ -1009,14 +1007,7 @@ impl Engagement {
                 None => verdict.fail(Code::NotAParticipant, "Q3", format!("attendee {attendee} is not a participant")),
             }
         }
-        let missing: Vec<String> = [Role::Coachee, Role::Coach]
-            .into_iter()
-            .filter_map(|role| match self.participants.with_role(role).first() {
-                Some(id) if started.attendees.iter().any(|attendee| attendee == id) => None,
-                Some(id) => Some(format!("the {role} ({id})")),
-                None => Some(format!("a {role}")),
-            })
-            .collect();
+        let missing = self.absent(&[Role::Coachee, Role::Coach], &started.attendees);
         if !missing.is_empty() {
             verdict.fail(Code::MissingAttendee, "Q3", format!("a session needs {}", missing.join(" and ")));
         }

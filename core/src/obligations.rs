@@ -1,6 +1,6 @@
 //! What each participant still owes, as of a date.
 
-use crate::engine::Engagement;
+use crate::engine::{Engagement, THREE_WAY};
 use crate::model::{MeetingKind, MidpointCheckIn, Role, Stage};
 use crate::state::{ActionStatus, MeetingStatus, SessionStatus};
 use chrono::NaiveDate;
@@ -101,7 +101,7 @@ impl Engagement {
         };
         let policy = self.policy();
         let stage = self.stage();
-        let unmet = |code| self.requirements_unmet(code);
+        let unmet = |code| self.guard_met(code) == Some(false);
         if stage == Stage::PreWork {
             if people.coach.is_none() {
                 add(
@@ -124,7 +124,7 @@ impl Engagement {
             }
         }
         if matches!(stage, Stage::PreWork | Stage::GoalSetting) && policy.require_acknowledgements {
-            for role in [Role::Coachee, Role::Supervisor, Role::Coach] {
+            for role in THREE_WAY.iter().copied() {
                 let pending =
                     people.with_role(role).iter().any(|id| !self.acknowledged().iter().any(|done| done == id));
                 if pending {
@@ -137,7 +137,6 @@ impl Engagement {
                 }
             }
         }
-        const THREE: &[Role] = &[Role::Coachee, Role::Supervisor, Role::Coach];
         if stage == Stage::GoalSetting {
             if unmet(crate::Code::GoalSettingMeetingNotHeld) {
                 add(
@@ -185,7 +184,7 @@ impl Engagement {
                 && midpoint_open
                 && self.sessions_held() >= policy.midpoint_after()
             {
-                add(THREE, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
+                add(THREE_WAY, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
             }
         }
         if matches!(stage, Stage::Coaching | Stage::FinalReview) {
@@ -205,7 +204,7 @@ impl Engagement {
                 add(&[Role::Coachee], ObligationKind::AssessGoals, "record an outcome for every goal".into(), None);
             }
             if unmet(crate::Code::FinalReviewNotHeld) {
-                add(THREE, ObligationKind::HoldFinalReview, "hold the three-way final review meeting".into(), None);
+                add(THREE_WAY, ObligationKind::HoldFinalReview, "hold the three-way final review meeting".into(), None);
             }
         }
         if let Some(discontinuation) = self.discontinuation() {
@@ -219,12 +218,5 @@ impl Engagement {
             }
         }
         owed
-    }
-
-    fn requirements_unmet(&self, code: crate::Code) -> bool {
-        Stage::ALL
-            .iter()
-            .flat_map(|stage| self.requirements(*stage))
-            .any(|requirement| requirement.code == code && !requirement.met)
     }
 }

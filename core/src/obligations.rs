@@ -140,7 +140,7 @@ impl Engagement {
         if stage == Stage::GoalSetting {
             if unmet(crate::Code::GoalSettingMeetingNotHeld) {
                 add(
-                    THREE,
+                    THREE_WAY,
                     ObligationKind::HoldGoalSettingMeeting,
                     "hold the three-way goal-setting meeting".into(),
                     None,

@@ -137,7 +137,7 @@ fn vectors(paths: &[PathBuf]) -> io::Result<bool> {
             }
         };
         for vector in &vectors {
-            let failures = run_vector(vector, None);
+            let failures = run_vector(vector);
             if failures.is_empty() {
                 passed += 1;
             } else {

@@ -106,12 +106,8 @@ pub enum Outcome {
     Rejected(Rejection),
 }
 
-/// Renders a view of the engagement for a role as JSON text, for `views` expectations.
-/// `None` means views are not available to this runner.
-pub type ViewRenderer<'a> = &'a dyn Fn(&Engagement, Role) -> Option<Result<String, String>>;
-
 /// Runs one vector; returns every failure, empty when the vector passes.
-pub fn run_vector(vector: &Vector, render_view: Option<ViewRenderer<'_>>) -> Vec<String> {
+pub fn run_vector(vector: &Vector) -> Vec<String> {
     let mut failures = Vec::new();
     let expect = &vector.expect;
     let parse_codes = |codes: &[String], failures: &mut Vec<String>| -> BTreeSet<Code> {
@@ -195,10 +191,10 @@ pub fn run_vector(vector: &Vector, render_view: Option<ViewRenderer<'_>>) -> Vec
         }
     }
     for (role, expected) in &expect.views {
-        match render_view.and_then(|render| render(&engagement, *role)) {
-            None => failures.push(format!("views: this runner cannot render the {role} view")),
-            Some(Err(error)) => failures.push(format!("views: the {role} view failed: {error}")),
-            Some(Ok(json)) => {
+        match engagement.view_as(*role) {
+            Err(finding) => failures.push(format!("views: no {role} view: {finding}")),
+            Ok(view) => {
+                let json = view.to_json();
                 for text in &expected.contains {
                     if !json.contains(text.as_str()) {
                         failures.push(format!("views: the {role} view lacks {text:?}"));

@@ -497,7 +497,7 @@ impl Engagement {
             .collect())
     }
 
-    fn stranger(&self, participant: &str) -> Finding {
+    pub(crate) fn stranger(&self, participant: &str) -> Finding {
         let former = self.participants.former_coaches.iter().any(|former| former == participant);
         Finding::new(
             Code::NotAParticipant,
@@ -1145,6 +1145,12 @@ impl Engagement {
         }
         match crate::record::RecordRef::parse(&consent.record) {
             Err(message) => verdict.fail(Code::InvalidEvent, "F4", message),
+            Ok(crate::record::RecordRef::GoalProgress(_)) if granting && consent.to == Role::ProgramAdmin => verdict
+                .fail(
+                    Code::InvalidEvent,
+                    "F4",
+                    "goal progress notes are shared with the supervisor only; programme admins never see them",
+                ),
             Ok(record) => {
                 if !record.exists_in(self) {
                     verdict.fail(Code::UnknownReference, "F4", format!("there is no record {}", consent.record));

@@ -25,17 +25,21 @@ pub mod codes;
 pub mod conformance;
 pub mod engine;
 pub mod event;
+pub mod explain;
 pub mod log;
+pub mod metrics;
 pub mod model;
 pub mod obligations;
 pub mod record;
 pub mod rules;
 pub mod state;
+pub mod views;
 pub use codes::{Code, Finding, Rejection};
 pub use engine::{Applied, Engagement, ReplayError, Requirement};
 pub use event::{Event, EventBody, EventType, Timestamp};
 pub use model::{Policy, Role, Stage};
 pub use record::RecordRef;
+pub use views::View;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -35,7 +35,7 @@ fn all_vectors() -> Vec<(String, Vector)> {
 fn every_vector_passes() {
     let mut failed = Vec::new();
     for (file, vector) in all_vectors() {
-        let failures = run_vector(&vector, None);
+        let failures = run_vector(&vector);
         if !failures.is_empty() {
             failed.push(format!("{file}: {}\n    {}", vector.name, failures.join("\n    ")));
         }
@@ -72,12 +72,12 @@ fn sample() -> Vector {
 fn fails(mutate: impl FnOnce(&mut Vector)) -> Vec<String> {
     let mut vector = sample();
     mutate(&mut vector);
-    run_vector(&vector, None)
+    run_vector(&vector)
 }
 
 #[test]
 fn the_runner_is_strict() {
-    assert!(run_vector(&sample(), None).is_empty());
+    assert!(run_vector(&sample()).is_empty());
     // an unlisted rejection
     assert!(!fails(|v| v.expect.rejected.clear()).is_empty());
     // a wrong code
@@ -93,14 +93,26 @@ fn the_runner_is_strict() {
     .is_empty());
     assert!(!fails(|v| v.expect.requirements.values_mut().for_each(|r| r.unmet.push("orientation_incomplete".into())))
         .is_empty());
-    // an unknown code, an index past the end, a view the runner cannot render
+    // an unknown code, an index past the end
     assert!(!fails(|v| v.expect.rejected[0].codes = vec!["no_such_code".into()]).is_empty());
     assert!(!fails(|v| v.expect.rejected.push(coachflow::conformance::ExpectedCodes { index: 9, codes: vec![] }))
         .is_empty());
-    assert!(!fails(|v| {
-        v.expect.views.insert(coachflow::Role::Supervisor, Default::default());
-    })
-    .is_empty());
+    // views: text that must appear, text that must not, a role without a participant
+    let view = |role, contains: &str, excludes: &str| {
+        fails(|v| {
+            v.expect.views.insert(
+                role,
+                coachflow::conformance::ExpectedView {
+                    contains: vec![contains.into()],
+                    excludes: vec![excludes.into()],
+                },
+            );
+        })
+    };
+    assert!(view(coachflow::Role::Supervisor, "\"stage\":\"pre_work\"", "CANARY").is_empty());
+    assert!(!view(coachflow::Role::Supervisor, "CANARY", "zzz").is_empty());
+    assert!(!view(coachflow::Role::Supervisor, "pre_work", "pre_work").is_empty());
+    assert!(!view(coachflow::Role::Coach, "pre_work", "zzz").is_empty());
 }
 
 #[test]

@@ -34,6 +34,47 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Print participants' views as JSON, one engagement per line.
+    View {
+        /// The log file.
+        file: PathBuf,
+        /// The role whose view to print (its first participant).
+        #[arg(
+            long = "as",
+            value_name = "ROLE",
+            conflicts_with = "participant",
+            required_unless_present = "participant"
+        )]
+        role: Option<coachflow::Role>,
+        /// The participant whose view to print.
+        #[arg(long)]
+        participant: Option<String>,
+        /// Only this engagement.
+        #[arg(long)]
+        engagement: Option<String>,
+    },
+    /// Print one analytics record per engagement (only what a programme admin may see).
+    Metrics {
+        /// The log file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = MetricsFormat::Csv)]
+        format: MetricsFormat,
+    },
+    /// Explain whether a participant can see a record, and why.
+    Explain {
+        /// The log file.
+        file: PathBuf,
+        /// The engagement.
+        #[arg(long)]
+        engagement: String,
+        /// The viewer.
+        #[arg(long)]
+        participant: String,
+        /// The record: `session:2`, `action:a1`, `survey:s1/peer`, `preliminary_notes`, ...
+        #[arg(long)]
+        record: String,
+    },
     /// Print the stage machine as a Mermaid state diagram.
     Diagram,
     /// Print the table of rule codes (Markdown).
@@ -52,12 +93,28 @@ enum Command {
     },
 }
 
+/// Formats of `coachflow metrics`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MetricsFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo => demo::run(&mut io::stdout().lock()).map(|()| true),
         Command::Validate { file } => validate(&file),
         Command::Vectors { paths } => vectors(&paths),
+        Command::View { file, role, participant, engagement } => {
+            view(&file, role, participant.as_deref(), engagement.as_deref())
+        }
+        Command::Metrics { file, format } => metrics(&file, format),
+        Command::Explain { file, engagement, participant, record } => {
+            explain(&file, &engagement, &participant, &record)
+        }
         Command::Diagram => {
             print!("{}", coachflow::rules::mermaid_diagram());
             Ok(true)
@@ -78,14 +135,110 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(path: &Path) -> io::Result<bool> {
-    let replay = if path == Path::new("-") {
-        read_log(io::stdin().lock())
-    } else {
-        let file =
-            File::open(path).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
-        read_log(BufReader::new(file))
+fn load(path: &Path) -> io::Result<coachflow::log::LogReplay> {
+    if path == Path::new("-") {
+        return Ok(read_log(io::stdin().lock()));
+    }
+    let file =
+        File::open(path).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
+    Ok(read_log(BufReader::new(file)))
+}
+
+/// Loads a log for a command that reads it; its problems go to standard error.
+fn load_quietly(path: &Path) -> io::Result<coachflow::log::LogReplay> {
+    let replay = load(path)?;
+    if !replay.problems.is_empty() {
+        eprintln!(
+            "coachflow: {} problem lines in {} were skipped (see `coachflow validate`)",
+            replay.problems.len(),
+            path.display()
+        );
+    }
+    Ok(replay)
+}
+
+fn view(path: &Path, role: Option<coachflow::Role>, participant: Option<&str>, only: Option<&str>) -> io::Result<bool> {
+    let replay = load_quietly(path)?;
+    let mut out = io::stdout().lock();
+    let mut all_found = true;
+    let mut seen = false;
+    for engagement in replay.engagements.iter().filter(|e| only.is_none_or(|id| e.id() == id)) {
+        seen = true;
+        let view = match (role, participant) {
+            (Some(role), _) => engagement.view_as(role),
+            (None, Some(participant)) => engagement.view(participant),
+            (None, None) => continue,
+        };
+        match view {
+            Ok(view) => writeln!(out, "{}", view.to_json())?,
+            Err(finding) => {
+                all_found = false;
+                eprintln!("{}: {finding}", engagement.id());
+            }
+        }
+    }
+    if !seen {
+        eprintln!(
+            "coachflow: no engagement{} in {}",
+            only.map(|id| format!(" {id}")).unwrap_or_default(),
+            path.display()
+        );
+    }
+    Ok(seen && all_found)
+}
+
+fn metrics(path: &Path, format: MetricsFormat) -> io::Result<bool> {
+    let replay = load_quietly(path)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if matches!(format, MetricsFormat::Csv) {
+        writeln!(out, "{}", coachflow::metrics::METRICS_COLUMNS.join(","))?;
+    }
+    for engagement in &replay.engagements {
+        let record = serde_json::to_value(engagement.metrics()).map_err(io::Error::other)?;
+        match format {
+            MetricsFormat::Jsonl => writeln!(out, "{record}")?,
+            MetricsFormat::Csv => {
+                let cells: Vec<String> =
+                    coachflow::metrics::METRICS_COLUMNS.iter().map(|column| csv_cell(record.get(*column))).collect();
+                writeln!(out, "{}", cells.join(","))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(true)
+}
+
+fn csv_cell(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(text)) if text.contains([',', '"', '\n']) => {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        }
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn explain(path: &Path, engagement: &str, participant: &str, record: &str) -> io::Result<bool> {
+    let replay = load_quietly(path)?;
+    let Some(found) = replay.engagements.iter().find(|e| e.id() == engagement) else {
+        eprintln!("coachflow: no engagement {engagement} in {}", path.display());
+        return Ok(false);
     };
+    match found.explain_visibility(participant, record) {
+        Ok(answer) => {
+            println!("{}", serde_json::to_string_pretty(&answer).map_err(io::Error::other)?);
+            Ok(true)
+        }
+        Err(finding) => {
+            eprintln!("{finding}");
+            Ok(false)
+        }
+    }
+}
+
+fn validate(path: &Path) -> io::Result<bool> {
+    let replay = load(path)?;
     let mut out = io::stdout().lock();
     for problem in &replay.problems {
         for finding in &problem.violations {

@@ -82,7 +82,7 @@ class Log:
         return self
 
     def agree(self, goal="g1"):
-        return self.add(COACHEE, "goal_agreed", goal=goal, statement="Delegate the weekly report",
+        return self.add(COACHEE, "goal_agreed", goal=goal, statement=f"CANARY-GOAL-{goal} delegate the weekly report",
                         org_priority="Service plan 2026", success_measures=["report delegated by May"])
 
     def to_coaching(self):
@@ -103,10 +103,10 @@ class Log:
             ("session_goal", COACHEE, {"outcome": "CANARY-OUTCOME plan the handover"}),
             ("assignment_review", COACHEE, {"went_well": "tried it", "actions_reviewed": review if review is not None else ([f"a{number - 1}"] if number > 1 else [])}),
             ("coaching", COACH, {"approaches": ["role_play"]}),
-            ("action_commitment", COACHEE, {"actions": [{"id": f"a{number}", "description": "Hand over one task", "due": "2026-12-31"}]}),
+            ("action_commitment", COACHEE, {"actions": [{"id": f"a{number}", "description": f"CANARY-ACTION-{number} hand over one task", "due": "2026-12-31"}]}),
             ("key_outcomes", COACHEE, {"takeaways": ["asking beats telling"]}),
             ("next_assignment", COACHEE, {"assignment": "try twice"}),
-            ("session_feedback", COACHEE, {"rating": 5}),
+            ("session_feedback", COACHEE, {"rating": 5, "comment": "CANARY-FEEDBACK-COMMENT"}),
         ]
         for name, actor, fields in steps:
             if name in skip or (name == "assignment_review" and number == 1):
@@ -699,6 +699,122 @@ def whole():
     log.add(COACH, "engagement_discontinued", initiated_by="coach", reason="CANARY-REASON the coaching no longer helps", mutual_discussion=True)
     log.add(COACHEE, "sponsor_informed", explanation="We agreed to stop after two sessions.")
     out.append(vector("a coach-initiated discontinuation followed by the sponsor explanation", ["D1", "D2"], log, stage="discontinued"))
+    return out
+
+
+SECRETS_OF_THE_PAIR = ["CANARY-MOOD", "CANARY-OUTCOME", "CANARY-ACTION-1", "CANARY-FEEDBACK-COMMENT",
+                      "CANARY-CANCEL-REASON", "CANARY-LEVEL-NOTE", "CANARY-PROGRESS", "CANARY-ASSESS",
+                      "CANARY-DISCLOSURE"]
+NOBODY = ["CANARY-META", "CANARY-RATER"]
+
+
+def everything_log():
+    """An engagement in coaching with a marker in every kind of free text."""
+    log = Log().to_coaching()
+    log.add(COACHEE, "session_scheduled", session=1, starts_at=log.later(6))
+    log.add(COACHEE, "session_cancelled", session=1, reason="CANARY-CANCEL-REASON")
+    log.session(1)
+    log.add(COACH, "engagement_level_rated", level="high", note="CANARY-LEVEL-NOTE")
+    log.add(COACH, "goal_progress_noted", goal="g1", note="CANARY-PROGRESS", percent=50)
+    log.add(SUPERVISOR, "progress_feedback_given", note="CANARY-SPONSOR-FEEDBACK")
+    log.add(COACHEE, "summary_shared", summary="CANARY-SUMMARY")
+    log.add(COACHEE, "assessment_recorded", assessment="disc", instrument="DISC", summary="CANARY-ASSESS",
+            meta={"import": "CANARY-META"})
+    log.add(ADMIN, "rater_feedback_recorded", survey="s1", rater="CANARY-RATER-1", group="self", scores={"listening": 4})
+    log.add(COACH, "disclosure_recorded", to="CANARY-RECIPIENT", limit="risk_of_harm", summary="CANARY-DISCLOSURE")
+    return log
+
+
+@group("views.json")
+def views():
+    out = []
+    log = everything_log()
+    out.append(vector("the matrix without consent: each role sees its rows, nobody sees rater ids or meta",
+                      ["F3", "F4", "F5", "R1", "6"], log, stage="coaching", views={
+        "coachee": {"contains": SECRETS_OF_THE_PAIR + ["CANARY-PRELIM", "CANARY-GOAL-g1", "CANARY-SPONSOR-FEEDBACK",
+                                                       "CANARY-SUMMARY", "CANARY-RECIPIENT", "risk_of_harm", "\"late\":true"],
+                    "excludes": NOBODY},
+        "coach": {"contains": SECRETS_OF_THE_PAIR + ["CANARY-PRELIM", "CANARY-SUMMARY"], "excludes": NOBODY},
+        "supervisor": {"contains": ["CANARY-PRELIM", "CANARY-GOAL-g1", "CANARY-SPONSOR-FEEDBACK", "CANARY-SUMMARY",
+                                    "\"level\":\"high\"", "\"status\":\"held\"", "risk_of_harm", "m-goals"],
+                       "excludes": SECRETS_OF_THE_PAIR + NOBODY + ["CANARY-RECIPIENT", "\"cancelled\"", "late", "\"rating\""]},
+        "program_admin": {"contains": ["\"cancelled\"", "\"late_cancellation\":true", "\"rating\":5", "CANARY-RECIPIENT",
+                                       "\"goal_count\":1", "\"level\":\"high\"", "risk_of_harm", "\"status\":\"held\""],
+                          "excludes": SECRETS_OF_THE_PAIR + NOBODY + ["CANARY-PRELIM", "CANARY-GOAL", "CANARY-SPONSOR-FEEDBACK",
+                                                                      "CANARY-SUMMARY"]},
+    }))
+
+    log = Log().to_final_review(6)
+    log.final_meeting()
+    log.add(SUPERVISOR, "goal_assessed", goal="g1", outcome="achieved", evidence="CANARY-EVIDENCE")
+    log.add(COACHEE, "final_review_recorded", successes="CANARY-SUCCESS", development_opportunities="d", resources="r")
+    out.append(vector("goal outcomes and the final review: the admin sees outcomes only", ["6"], log, views={
+        "supervisor": {"contains": ["CANARY-EVIDENCE", "CANARY-SUCCESS", "\"outcome\":\"achieved\""]},
+        "program_admin": {"contains": ["\"goal_outcomes\":[\"achieved\"]"], "excludes": ["CANARY-EVIDENCE", "CANARY-SUCCESS", "CANARY-GOAL"]},
+        "coach": {"contains": ["CANARY-EVIDENCE", "CANARY-SUCCESS"]},
+    }))
+
+    log = Log().to_coaching()
+    log.add(COACH, "engagement_discontinued", initiated_by="coach", reason="CANARY-REASON", mutual_discussion=True)
+    log.add(COACHEE, "sponsor_informed", explanation="CANARY-EXPLANATION")
+    out.append(vector("discontinuation: everyone sees the fact; the reason stays with the pair; the sponsor reads the explanation",
+                      ["6", "D1", "D2"], log, views={
+        "supervisor": {"contains": ["\"initiated_by\":\"coach\"", "CANARY-EXPLANATION"], "excludes": ["CANARY-REASON"]},
+        "program_admin": {"contains": ["\"initiated_by\":\"coach\""], "excludes": ["CANARY-REASON", "CANARY-EXPLANATION"]},
+        "coachee": {"contains": ["CANARY-REASON", "CANARY-EXPLANATION"]},
+    }))
+
+    shares = [("session:1", "supervisor", "CANARY-MOOD"), ("action:a1", "program_admin", "CANARY-ACTION-1"),
+              ("assessment:disc", "supervisor", "CANARY-ASSESS"), ("goal_progress:g1", "supervisor", "CANARY-PROGRESS"),
+              ("survey:s1", "program_admin", "\"survey\":\"s1\"")]
+    for record, role, marker in shares:
+        other = "program_admin" if role == "supervisor" else "supervisor"
+        log = everything_log()
+        log.add(COACHEE, "consent_granted", record=record, to=role)
+        out.append(vector(f"F4: consent opens {record} to the {role} only", ["F4"], log, views={
+            role: {"contains": [marker], "excludes": NOBODY}, other: {"excludes": [marker]}}))
+        log.add(COACHEE, "consent_revoked", record=record, to=role)
+        out.append(vector(f"F4: revoking closes {record} again", ["F4"], log, views={role: {"excludes": [marker]}}))
+
+    log = everything_log()
+    i = log.add(COACHEE, "consent_granted", record="goal_progress:g1", to="program_admin")
+    out.append(vector("goal progress is never opened to programme admins", ["F4", "6"], log,
+                      rejected=[rejected(i, "invalid_event")], views={"program_admin": {"excludes": ["CANARY-PROGRESS"]}}))
+
+    log = Log().to_coaching()
+    def rate(rater, group, score, comment=None):
+        payload = {"survey": "s360", "rater": rater, "group": group, "scores": {"listening": score}}
+        if comment:
+            payload["comment"] = comment
+        log.add(COACH, "rater_feedback_recorded", **payload)
+    rate("CANARY-RATER-z", "peer", 2, "zeta: listens well")
+    rate("CANARY-RATER-a", "self", 4, "mu: self view")
+    rate("CANARY-RATER-m", "manager", 3)
+    rate("CANARY-RATER-p2", "peer", 4, "alpha: interrupts")
+    rate("CANARY-RATER-p3", "peer", 3)
+    rate("CANARY-RATER-d1", "direct_report", 5, "omega: supportive")
+    rate("CANARY-RATER-d2", "direct_report", 5)
+    rate("CANARY-RATER-c1", "customer", 2)
+    out.append(vector("360: self and manager always, groups at min_raters, small groups pooled into others, comments sorted",
+                      ["R0", "R1", "R2"], log, views={"coachee": {
+        "contains": ["\"group\":\"self\"", "\"group\":\"manager\"", "\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.0}",
+                     "\"group\":\"others\",\"responses\":3", "\"comments\":[\"alpha: interrupts\",\"mu: self view\",\"omega: supportive\",\"zeta: listens well\"]",
+                     "\"left_out\":0"],
+        "excludes": ["CANARY-RATER", "\"group\":\"direct_report\"", "\"group\":\"customer\""]}}))
+
+    log = Log().to_coaching()
+    rate("CANARY-RATER-1", "peer", 2, "CANARY-SMALL-GROUP")
+    rate("CANARY-RATER-2", "peer", 4)
+    rate("CANARY-RATER-3", "manager", 3, "manager says hi")
+    out.append(vector("360: a group below min_raters that cannot be pooled is left out and counted", ["R2"], log, views={"coach": {
+        "contains": ["\"left_out\":2", "\"group\":\"manager\"", "manager says hi"],
+        "excludes": ["CANARY-SMALL-GROUP", "CANARY-RATER", "\"group\":\"peer\""]}}))
+
+    log = Log(policy={"min_raters": 2}).to_coaching()
+    rate("CANARY-RATER-1", "peer", 2, "CANARY-PAIR-OF-PEERS")
+    rate("CANARY-RATER-2", "peer", 4)
+    out.append(vector("360: policy.min_raters sets the threshold", ["R2", "8"], log, views={"coach": {
+        "contains": ["CANARY-PAIR-OF-PEERS", "\"group\":\"peer\",\"responses\":2"], "excludes": ["CANARY-RATER"]}}))
     return out
 
 

@@ -1,0 +1,463 @@
+//! The canary property: in random engagements where every free-text field carries a unique
+//! marker, each role's view shows exactly the markers the section 6 matrix allows, never a
+//! rater id or `meta`, and consent shows then hides exactly the consented record.
+//!
+//! The oracle here is written from the matrix, separately from `views.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use coachflow::{Engagement, Event, Role};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const C: &str = "cleo";
+const S: &str = "sam";
+const K: &str = "kim";
+const A: &str = "hr";
+
+/// What a marker is, which decides who may see it.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// Coachee, coach and supervisor (preliminary notes, goals, feedback, summaries, evidence,
+    /// final review, sponsor explanation).
+    Sponsor,
+    /// Coachee and coach only (level notes, cancellation reasons, disclosure summaries,
+    /// discontinuation reasons).
+    Pair,
+    /// Coachee, coach and programme admin (disclosure recipients).
+    PairAndAdmin,
+    /// Script content of a session; opened by `session:<n>`.
+    SessionContent(u32),
+    /// An action's description: in its session's content, and opened by `action:<id>` too.
+    ActionDescription(u32, String),
+    /// A goal's progress note; opened to the supervisor by `goal_progress:<goal>`.
+    GoalProgress(String),
+    /// An assessment's content; opened by `assessment:<id>`.
+    Assessment(String),
+    /// A 360 comment; shown if its group is shown (R2), opened by `survey:<id>`.
+    SurveyComment { survey: String, group: String },
+    /// Rater ids and meta: nobody.
+    Nobody,
+    /// Replaced by a later record (a second assessment of a goal): nobody.
+    Replaced,
+}
+
+struct Walk {
+    engagement: Engagement,
+    rng: u64,
+    clock: i64,
+    counter: u32,
+    markers: BTreeMap<String, Kind>,
+    evidence: BTreeMap<String, String>,
+    final_review: Vec<String>,
+    raters: Vec<(String, String, Option<String>)>,
+}
+
+impl Walk {
+    fn new(seed: u64) -> Walk {
+        Walk {
+            engagement: Engagement::new("e"),
+            rng: seed | 1,
+            clock: 1_767_600_000,
+            counter: 0,
+            markers: BTreeMap::new(),
+            evidence: BTreeMap::new(),
+            final_review: Vec::new(),
+            raters: Vec::new(),
+        }
+    }
+
+    fn roll(&mut self, below: u64) -> u64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng % below.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.roll(100) < percent
+    }
+
+    /// A fresh marker of a kind; registered only if its event applies.
+    fn marker(&mut self, kind: Kind, pending: &mut Vec<(String, Kind)>) -> String {
+        self.counter += 1;
+        let marker = format!("~M{:05}~", self.counter);
+        pending.push((marker.clone(), kind));
+        marker
+    }
+
+    fn at(&self, hours: i64) -> String {
+        chrono::DateTime::from_timestamp(self.clock + hours * 3600, 0).unwrap().to_rfc3339()
+    }
+
+    /// Applies an event; its markers count only if it applied. `must` panics on rejection.
+    fn emit(&mut self, actor: &str, kind: &str, payload: Value, mut pending: Vec<(String, Kind)>, must: bool) -> bool {
+        self.clock += 3600;
+        let mut event = json!({"engagement": "e", "at": self.at(0), "actor": actor, "type": kind});
+        event.as_object_mut().unwrap().extend(payload.as_object().unwrap().clone());
+        if self.chance(15) {
+            let meta = self.marker(Kind::Nobody, &mut pending);
+            event["meta"] = json!({"note": meta});
+        }
+        let applied = self.engagement.apply(Event::from_value(&event).unwrap());
+        match applied {
+            Ok(_) => {
+                self.markers.extend(pending);
+                true
+            }
+            Err(rejection) if must => panic!("{kind} by {actor} was rejected: {rejection}"),
+            Err(_) => false,
+        }
+    }
+
+    fn text(&mut self, kind: Kind, pending: &mut Vec<(String, Kind)>) -> String {
+        self.marker(kind, pending)
+    }
+
+    /// A few events that add content, chosen at random for the current stage.
+    fn extras(&mut self) {
+        for _ in 0..self.roll(4) {
+            let mut p = Vec::new();
+            match self.roll(11) {
+                0 => {
+                    let note = self.text(Kind::Pair, &mut p);
+                    self.emit(K, "engagement_level_rated", json!({"level": "high", "note": note}), p, false);
+                }
+                1 => {
+                    let note = self.text(Kind::Sponsor, &mut p);
+                    self.emit(S, "progress_feedback_given", json!({"note": note}), p, false);
+                }
+                2 => {
+                    let summary = self.text(Kind::Sponsor, &mut p);
+                    self.emit(C, "summary_shared", json!({"summary": summary}), p, false);
+                }
+                3 => {
+                    let id = format!("as{}", self.counter);
+                    let summary = self.text(Kind::Assessment(id.clone()), &mut p);
+                    let result = self.text(Kind::Assessment(id.clone()), &mut p);
+                    self.emit(
+                        K,
+                        "assessment_recorded",
+                        json!({"assessment": id, "instrument": "x", "summary": summary, "results": {"r": result}}),
+                        p,
+                        false,
+                    );
+                }
+                4 => {
+                    let survey = format!("s{}", self.roll(2));
+                    let group = ["self", "manager", "peer", "peer", "direct_report", "customer", "other"]
+                        [self.roll(7) as usize];
+                    let rater = self.text(Kind::Nobody, &mut p);
+                    let comment = self.chance(70).then(|| {
+                        self.text(Kind::SurveyComment { survey: survey.clone(), group: group.to_owned() }, &mut p)
+                    });
+                    let mut payload =
+                        json!({"survey": survey, "rater": rater, "group": group, "scores": {"listening": 3}});
+                    if let Some(comment) = &comment {
+                        payload["comment"] = json!(comment);
+                    }
+                    if self.emit(A, "rater_feedback_recorded", payload, p, false) {
+                        self.raters.push((survey, group.to_owned(), comment));
+                    }
+                }
+                5 => {
+                    let to = self.text(Kind::PairAndAdmin, &mut p);
+                    let summary = self.text(Kind::Pair, &mut p);
+                    self.emit(
+                        K,
+                        "disclosure_recorded",
+                        json!({"to": to, "limit": "risk_of_harm", "summary": summary}),
+                        p,
+                        false,
+                    );
+                }
+                6 => {
+                    let goal = format!("g{}", 1 + self.roll(2));
+                    let note = self.text(Kind::GoalProgress(goal.clone()), &mut p);
+                    self.emit(C, "goal_progress_noted", json!({"goal": goal, "note": note}), p, false);
+                }
+                7 | 8 => {
+                    let record = self.some_record();
+                    let to = if self.chance(50) { "supervisor" } else { "program_admin" };
+                    self.emit(C, "consent_granted", json!({"record": record, "to": to}), p, false);
+                }
+                9 => {
+                    let grants: Vec<_> = self.engagement.consents().iter().map(|g| (g.record.clone(), g.to)).collect();
+                    if !grants.is_empty() {
+                        let (record, to) = grants[self.roll(grants.len() as u64) as usize].clone();
+                        self.emit(C, "consent_revoked", json!({"record": record, "to": to.as_str()}), p, false);
+                    }
+                }
+                _ => {
+                    let notes = self.text(Kind::Sponsor, &mut p);
+                    self.emit(S, "preliminary_goals_discussed", json!({"notes": notes}), p, false);
+                }
+            }
+        }
+    }
+
+    /// A record that can be shared, picked from what exists (or a made-up one).
+    fn some_record(&mut self) -> String {
+        let mut records: Vec<String> = Vec::new();
+        records.extend(self.engagement.assessments().iter().map(|a| format!("assessment:{}", a.id)));
+        records.extend(self.engagement.actions().iter().map(|a| format!("action:{}", a.item.id)));
+        records.extend(
+            self.engagement.sessions().iter().filter(|s| !s.steps.is_empty()).map(|s| format!("session:{}", s.number)),
+        );
+        records.extend(self.engagement.goals().iter().map(|g| format!("goal_progress:{}", g.id)));
+        records.extend(self.raters.iter().map(|(survey, _, _)| format!("survey:{survey}")));
+        records.push("session:9".into());
+        records[self.roll(records.len() as u64) as usize].clone()
+    }
+
+    fn session(&mut self, number: u32) {
+        self.emit(K, "session_scheduled", json!({"session": number, "starts_at": self.at(30)}), vec![], true);
+        if self.chance(25) {
+            let mut p = Vec::new();
+            let reason = self.text(Kind::Pair, &mut p);
+            self.emit(C, "session_cancelled", json!({"session": number, "reason": reason}), p, true);
+            self.emit(K, "session_scheduled", json!({"session": number, "starts_at": self.at(30)}), vec![], true);
+        }
+        self.emit(K, "session_started", json!({"session": number, "attendees": [C, K]}), vec![], true);
+        let content = Kind::SessionContent(number);
+        let steps: Vec<(&str, &str, &str)> = vec![
+            ("check_in", C, "mood"),
+            ("session_goal", C, "outcome"),
+            ("assignment_review", C, "learned"),
+            ("coaching", K, "notes"),
+            ("action_commitment", C, ""),
+            ("key_outcomes", C, "takeaways"),
+            ("next_assignment", K, "assignment"),
+            ("session_feedback", C, "comment"),
+        ];
+        for (step, actor, field) in steps {
+            if (step == "assignment_review" && number == 1) || self.chance(15) {
+                continue;
+            }
+            let mut p = Vec::new();
+            let mut payload = json!({"session": number, "step": step});
+            match step {
+                "action_commitment" => {
+                    let id = format!("a{number}");
+                    let description = self.text(Kind::ActionDescription(number, id.clone()), &mut p);
+                    payload["actions"] = json!([{"id": id, "description": description}]);
+                }
+                "coaching" => {
+                    payload["approaches"] = json!(["role_play"]);
+                    payload["notes"] = json!(self.text(content.clone(), &mut p));
+                }
+                "session_feedback" => {
+                    payload["rating"] = json!(4);
+                    payload["comment"] = json!(self.text(content.clone(), &mut p));
+                }
+                _ => payload[field] = json!(self.text(content.clone(), &mut p)),
+            }
+            self.emit(actor, "script_step", payload, p, true);
+        }
+        self.emit(K, "session_ended", json!({"session": number}), vec![], true);
+    }
+
+    fn discontinue(&mut self) {
+        let mut p = Vec::new();
+        let reason = self.text(Kind::Pair, &mut p);
+        self.emit(
+            K,
+            "engagement_discontinued",
+            json!({"initiated_by": "coach", "reason": reason, "mutual_discussion": true}),
+            p,
+            true,
+        );
+        let mut p = Vec::new();
+        let explanation = self.text(Kind::Sponsor, &mut p);
+        self.emit(C, "sponsor_informed", json!({"explanation": explanation}), p, true);
+    }
+
+    /// A random engagement walk from opening to (maybe) completion.
+    fn run(&mut self) {
+        let sessions = 1 + self.roll(3) as u32;
+        let min_raters = 2 + self.roll(2);
+        self.emit(
+            A,
+            "engagement_opened",
+            json!({"coachee": C, "supervisor": S, "program_admins": [A],
+            "policy": {"sessions": sessions, "min_raters": min_raters}}),
+            vec![],
+            true,
+        );
+        self.emit(A, "coach_assigned", json!({"coach": K}), vec![], true);
+        self.emit(C, "orientation_completed", json!({}), vec![], true);
+        let mut p = Vec::new();
+        let notes = self.text(Kind::Sponsor, &mut p);
+        self.emit(C, "preliminary_goals_discussed", json!({"notes": notes}), p, true);
+        for who in [C, S, K] {
+            self.emit(who, "responsibilities_acknowledged", json!({}), vec![], true);
+        }
+        self.emit(
+            S,
+            "meeting_scheduled",
+            json!({"meeting": "m1", "kind": "goal_setting", "starts_at": self.at(2)}),
+            vec![],
+            true,
+        );
+        self.extras();
+        self.emit(S, "stage_advanced", json!({"to": "goal_setting"}), vec![], true);
+        self.emit(K, "meeting_held", json!({"meeting": "m1", "attendees": [C, S, K]}), vec![], true);
+        let day = chrono::DateTime::from_timestamp(self.clock, 0).unwrap().date_naive().to_string();
+        self.emit(K, "confidentiality_agreed", json!({"reviewed_on": day, "limits": ["risk_of_harm"]}), vec![], true);
+        for goal in ["g1", "g2"] {
+            let mut p = Vec::new();
+            let statement = self.text(Kind::Sponsor, &mut p);
+            let priority = self.text(Kind::Sponsor, &mut p);
+            let measure = self.text(Kind::Sponsor, &mut p);
+            self.emit(
+                C,
+                "goal_agreed",
+                json!({"goal": goal, "statement": statement, "org_priority": priority, "success_measures": [measure]}),
+                p,
+                true,
+            );
+        }
+        self.extras();
+        if self.chance(10) {
+            return self.discontinue();
+        }
+        self.emit(K, "stage_advanced", json!({"to": "coaching"}), vec![], true);
+        for number in 1..=sessions {
+            self.session(number);
+            self.extras();
+            if self.chance(8) {
+                return self.discontinue();
+            }
+        }
+        self.emit(
+            K,
+            "meeting_scheduled",
+            json!({"meeting": "m2", "kind": "final_review", "starts_at": self.at(2)}),
+            vec![],
+            true,
+        );
+        self.emit(S, "stage_advanced", json!({"to": "final_review"}), vec![], true);
+        self.emit(K, "meeting_held", json!({"meeting": "m2", "attendees": [C, S, K]}), vec![], true);
+        for _ in 0..1 + self.roll(2) {
+            for goal in ["g1", "g2"] {
+                let mut p = Vec::new();
+                let evidence = self.text(Kind::Sponsor, &mut p);
+                if self.emit(
+                    S,
+                    "goal_assessed",
+                    json!({"goal": goal, "outcome": "achieved", "evidence": evidence}),
+                    p,
+                    true,
+                ) {
+                    if let Some(old) = self.evidence.insert(goal.to_owned(), evidence) {
+                        self.markers.insert(old, Kind::Replaced);
+                    }
+                }
+            }
+        }
+        let mut p = Vec::new();
+        let success = self.text(Kind::Sponsor, &mut p);
+        self.final_review.push(success.clone());
+        self.emit(
+            C,
+            "final_review_recorded",
+            json!({"successes": [success], "development_opportunities": [], "resources": []}),
+            p,
+            true,
+        );
+        self.extras();
+        if self.chance(50) {
+            self.emit(S, "stage_advanced", json!({"to": "completed"}), vec![], true);
+        }
+    }
+
+    /// The oracle: whether `role` may see `marker`, from the matrix and the current consents.
+    fn allowed(&self, role: Role, kind: &Kind) -> bool {
+        let pair = matches!(role, Role::Coachee | Role::Coach);
+        let shared = |record: String| self.engagement.consents().iter().any(|g| g.record == record && g.to == role);
+        match kind {
+            Kind::Sponsor => role != Role::ProgramAdmin,
+            Kind::Pair => pair,
+            Kind::PairAndAdmin => role != Role::Supervisor,
+            Kind::SessionContent(n) => pair || shared(format!("session:{n}")),
+            Kind::ActionDescription(n, id) => pair || shared(format!("session:{n}")) || shared(format!("action:{id}")),
+            Kind::GoalProgress(goal) => pair || (role == Role::Supervisor && shared(format!("goal_progress:{goal}"))),
+            Kind::Assessment(id) => pair || shared(format!("assessment:{id}")),
+            Kind::SurveyComment { survey, group } => {
+                (pair || shared(format!("survey:{survey}"))) && self.group_shown(survey, group)
+            }
+            Kind::Nobody | Kind::Replaced => false,
+        }
+    }
+
+    /// R2, written from the contract: self and manager always; a group at min_raters; the
+    /// small groups together when their pool reaches min_raters.
+    fn group_shown(&self, survey: &str, group: &str) -> bool {
+        let min = self.engagement.policy().min_raters as usize;
+        let count = |g: &str| self.raters.iter().filter(|(s, rg, _)| s == survey && rg == g).count();
+        if group == "self" || group == "manager" || count(group) >= min {
+            return true;
+        }
+        let groups: BTreeSet<&str> =
+            self.raters.iter().filter(|(s, _, _)| s == survey).map(|(_, g, _)| g.as_str()).collect();
+        let pool: usize =
+            groups.into_iter().filter(|g| *g != "self" && *g != "manager" && count(g) < min).map(count).sum();
+        pool >= min
+    }
+
+    /// Checks every role's view against the oracle; returns the first disagreement.
+    fn check_views(&self) -> Result<(), String> {
+        for role in Role::ALL {
+            let json = self.engagement.view_as(*role).unwrap().to_json();
+            for (marker, kind) in &self.markers {
+                let shown = json.contains(marker.as_str());
+                if shown != self.allowed(*role, kind) {
+                    return Err(format!("{role} view {} {marker} ({kind:?})", if shown { "shows" } else { "lacks" }));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_view_shows_exactly_what_the_matrix_allows(seed in any::<u64>()) {
+        let mut walk = Walk::new(seed);
+        walk.run();
+        prop_assert!(walk.markers.len() >= 7, "every walk has preliminary notes and two goals");
+        if let Err(problem) = walk.check_views() {
+            return Err(TestCaseError::fail(problem));
+        }
+        // Granting then revoking one record shows, then hides, exactly that record.
+        if !walk.engagement.stage().is_terminal() {
+            let record = walk.some_record();
+            let to = if walk.chance(50) { "supervisor" } else { "program_admin" };
+            let already = walk.engagement.consents().iter().any(|g| g.record == record && g.to.as_str() == to);
+            if !already && walk.emit(C, "consent_granted", json!({"record": record, "to": to}), vec![], false) {
+                if let Err(problem) = walk.check_views() {
+                    return Err(TestCaseError::fail(format!("after granting {record} to {to}: {problem}")));
+                }
+                walk.emit(C, "consent_revoked", json!({"record": record, "to": to}), vec![], true);
+                if let Err(problem) = walk.check_views() {
+                    return Err(TestCaseError::fail(format!("after revoking {record} from {to}: {problem}")));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_replaced_coach_has_no_view() {
+    let mut walk = Walk::new(7);
+    walk.run();
+    if walk.engagement.stage().is_terminal() {
+        return;
+    }
+    walk.emit(A, "coach_replaced", json!({"coach": "kai", "reason": "moved"}), vec![], true);
+    assert_eq!(walk.engagement.view(K).unwrap_err().code, coachflow::Code::NotAParticipant);
+    assert!(walk.engagement.view("kai").is_ok());
+    assert_eq!(walk.engagement.explain_visibility(K, "meetings").unwrap_err().code, coachflow::Code::NotAParticipant);
+}

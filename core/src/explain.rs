@@ -184,3 +184,39 @@ impl Engagement {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Event;
+
+    fn engagement(lines: &[&str]) -> Engagement {
+        Engagement::replay(lines.iter().map(|line| Event::from_json(line).unwrap())).unwrap()
+    }
+
+    const OPEN: &str = r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"hr","type":"engagement_opened","coachee":"cleo","supervisor":"sam","coach":"kim","program_admins":["hr"],"policy":{"min_raters":2}}"#;
+    const ASSESS: &str = r#"{"engagement":"e","at":"2026-01-05T10:00:00Z","actor":"cleo","type":"assessment_recorded","assessment":"a","instrument":"i","summary":"s"}"#;
+    const RATE: &str = r#"{"engagement":"e","at":"2026-01-05T11:00:00Z","actor":"hr","type":"rater_feedback_recorded","survey":"s1","rater":"r1","group":"peer","scores":{"x":1}}"#;
+    const SHARE: &str = r#"{"engagement":"e","at":"2026-01-05T12:00:00Z","actor":"cleo","type":"consent_granted","record":"assessment:a","to":"supervisor"}"#;
+
+    fn reason(engagement: &Engagement, viewer: &str, record: &str) -> (bool, VisibilityReason) {
+        let answer = engagement.explain_visibility(viewer, record).unwrap();
+        (answer.visible, answer.reason)
+    }
+
+    #[test]
+    fn explains_each_reason() {
+        let before = engagement(&[OPEN, ASSESS, RATE]);
+        assert_eq!(reason(&before, "kim", "assessment:a"), (true, VisibilityReason::AlwaysVisibleToRole));
+        assert_eq!(reason(&before, "sam", "assessment:a"), (false, VisibilityReason::ConfidentialByDefault));
+        assert_eq!(reason(&before, "hr", "preliminary_notes"), (false, VisibilityReason::NeverVisibleToRole));
+        assert_eq!(reason(&before, "cleo", "meta"), (false, VisibilityReason::HiddenFromEveryone));
+        assert_eq!(reason(&before, "cleo", "survey:s1/peer"), (false, VisibilityReason::BelowAnonymityThreshold));
+        let after = engagement(&[OPEN, ASSESS, RATE, SHARE]);
+        let answer = after.explain_visibility("sam", "assessment:a").unwrap();
+        assert_eq!((answer.visible, answer.reason), (true, VisibilityReason::ConsentGranted));
+        assert!(answer.message.contains("2026-01-05T12:00:00Z"));
+        assert_eq!(after.explain_visibility("sam", "assessment:zz").unwrap_err().code, Code::UnknownReference);
+        assert_eq!(after.explain_visibility("nobody", "meta").unwrap_err().code, Code::NotAParticipant);
+    }
+}

@@ -99,7 +99,7 @@ pub fn parse_vectors(text: &str) -> Result<Vec<Vector>, String> {
 }
 
 /// What an event in a vector came to.
-pub enum Outcome {
+enum Outcome {
     /// Applied, with these warnings.
     Applied(Vec<Code>),
     /// Rejected.

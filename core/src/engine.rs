@@ -1157,7 +1157,7 @@ impl Engagement {
                 }
             }
         }
-        if !granting && !self.consents.iter().any(|grant| grant.record == consent.record && grant.to == consent.to) {
+        if !granting && !self.is_shared(&consent.record, consent.to) {
             verdict.fail(Code::UnknownReference, "F4", format!("{} is not open to the {}", consent.record, consent.to));
         }
     }
@@ -1340,16 +1340,12 @@ impl Engagement {
                     }
                 }
                 let seq = self.next_seq();
-                if let Some(session) =
-                    self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress)
-                {
+                if let Some(session) = self.session_in_progress_mut() {
                     session.steps.push(RecordedStep { name: step.step.clone(), position, at, seq });
                 }
             }
             EventBody::SessionEnded(_) => {
-                if let Some(session) =
-                    self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress)
-                {
+                if let Some(session) = self.session_in_progress_mut() {
                     session.status = SessionStatus::Held;
                     session.ended_at = Some(at);
                 }
@@ -1390,7 +1386,7 @@ impl Engagement {
                 self.summaries.push(Note { at, by: by(), text: Some(shared.summary.clone()) })
             }
             EventBody::ConsentGranted(consent) => {
-                if !self.consents.iter().any(|grant| grant.record == consent.record && grant.to == consent.to) {
+                if !self.is_shared(&consent.record, consent.to) {
                     self.consents.push(ConsentGrant { record: consent.record.clone(), to: consent.to, granted_at: at });
                 }
             }
@@ -1426,6 +1422,10 @@ impl Engagement {
     fn enter(&mut self, stage: Stage, at: Timestamp) {
         self.stage = stage;
         self.stage_history.push(StageEntry { stage, at });
+    }
+
+    fn session_in_progress_mut(&mut self) -> Option<&mut Session> {
+        self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress)
     }
 
     fn waiting_session_mut(&mut self, number: u32) -> Option<&mut Session> {

@@ -1,8 +1,8 @@
 //! What each participant still owes, as of a date.
 
 use crate::engine::{Engagement, THREE_WAY};
-use crate::model::{MeetingKind, MidpointCheckIn, Role, Stage};
-use crate::state::{ActionStatus, MeetingStatus, SessionStatus};
+use crate::model::{Role, Stage};
+use crate::state::ActionStatus;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -164,11 +164,8 @@ impl Engagement {
             }
         }
         if stage == Stage::Coaching {
-            let waiting = self
-                .sessions()
-                .iter()
-                .any(|s| matches!(s.status, SessionStatus::Scheduled | SessionStatus::InProgress));
-            if !waiting && self.sessions_held() < policy.sessions {
+            // Nothing scheduled or in progress (S9 met) while sessions remain (S8 unmet).
+            if !unmet(crate::Code::OpenSessions) && unmet(crate::Code::SessionsRemaining) {
                 add(
                     &[Role::Coachee, Role::Coach],
                     ObligationKind::ScheduleNextSession,
@@ -176,14 +173,8 @@ impl Engagement {
                     None,
                 );
             }
-            let midpoint_open = !self
-                .meetings()
-                .iter()
-                .any(|m| m.kind == MeetingKind::MidpointCheckIn && m.status == MeetingStatus::Held);
-            if policy.midpoint_check_in == MidpointCheckIn::Required
-                && midpoint_open
-                && self.sessions_held() >= policy.midpoint_after()
-            {
+            // S10 is unmet only when the policy requires the check-in and it was not held.
+            if unmet(crate::Code::MidpointCheckInMissing) && self.sessions_held() >= policy.midpoint_after() {
                 add(THREE_WAY, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
             }
         }

@@ -154,6 +154,26 @@ impl Engagement {
         Ok(engagement)
     }
 
+    /// Replays one engagement written as JSON Lines (blank lines are skipped). The `index` of
+    /// a [`ReplayError`] counts events, not lines: the first event is 0.
+    ///
+    /// ```
+    /// use coachflow::{Code, Engagement};
+    /// let log = "{\"engagement\":\"e\",\"at\":\"2026-01-05T09:00:00Z\",\"actor\":\"s\",\"type\":\"engagement_opened\",\"coachee\":\"c\",\"supervisor\":\"s\"}\n\n{oops";
+    /// let error = Engagement::replay_jsonl(log).unwrap_err();
+    /// assert_eq!((error.index, error.rejection.codes()), (1, vec![Code::InvalidEvent]));
+    /// ```
+    pub fn replay_jsonl(text: &str) -> Result<Engagement, ReplayError> {
+        let mut engagement: Option<Engagement> = None;
+        for (index, line) in text.lines().filter(|line| !line.trim().is_empty()).enumerate() {
+            let fail = |rejection| ReplayError { index, rejection };
+            let event = Event::from_json(line).map_err(fail)?;
+            let target = engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()));
+            target.apply(event).map_err(fail)?;
+        }
+        Ok(engagement.unwrap_or_else(|| Engagement::new("")))
+    }
+
     /// Applies an event: either every rule holds and the event is appended (its `seq`
     /// assigned when absent), or nothing changes and every violated rule is returned.
     pub fn apply(&mut self, mut event: Event) -> Result<Applied, Rejection> {

@@ -21,6 +21,7 @@
 //! stage table as data), [`log`] (JSON Lines logs of many engagements), [`obligations`],
 //! [`conformance`] (the shared test vectors), [`state`] (what an engagement records).
 #![forbid(unsafe_code)]
+pub mod boundary;
 pub mod codes;
 pub mod conformance;
 pub mod engine;

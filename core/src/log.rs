@@ -138,16 +138,28 @@ fn engagement_of(line: &str) -> Option<String> {
 
 /// Reads a whole JSON Lines log. Read errors end the log with a problem on the line
 /// where they happened; nothing read before is lost.
-pub fn read_log(mut reader: impl BufRead) -> LogReplay {
+pub fn read_log(reader: impl BufRead) -> LogReplay {
+    read_log_with_progress(reader, u64::MAX, |_| {})
+}
+
+/// [`read_log`], calling `progress` with the number of bytes read so far each time at least
+/// `every_bytes` more have been read, and once at the end.
+pub fn read_log_with_progress(mut reader: impl BufRead, every_bytes: u64, mut progress: impl FnMut(u64)) -> LogReplay {
     let mut replayer = LogReplayer::new();
     let mut buffer = Vec::new();
+    let (mut bytes, mut reported) = (0_u64, 0_u64);
     loop {
         buffer.clear();
         match reader.read_until(b'\n', &mut buffer) {
             Ok(0) => break,
-            Ok(_) => {
+            Ok(read) => {
                 let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
                 replayer.push_bytes(line);
+                bytes += read as u64;
+                if bytes - reported >= every_bytes {
+                    progress(bytes);
+                    reported = bytes;
+                }
             }
             Err(error) => {
                 replayer.replay.lines += 1;
@@ -157,12 +169,25 @@ pub fn read_log(mut reader: impl BufRead) -> LogReplay {
             }
         }
     }
+    progress(bytes);
     replayer.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_is_reported_in_steps_and_once_at_the_end() {
+        let line = r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}"#;
+        let log = format!("{line}\n{line}\n{line}\n");
+        let mut seen = Vec::new();
+        let replay = read_log_with_progress(log.as_bytes(), 200, |bytes| seen.push(bytes));
+        let one = line.len() as u64 + 1;
+        assert_eq!(seen, vec![2 * one, 3 * one]);
+        assert_eq!(replay.lines, 3);
+        assert_eq!(replay.problems.len(), 2, "the second and third lines reopen the engagement");
+    }
 
     #[test]
     fn interleaved_engagements_load_and_bad_lines_are_reported_by_number() {

@@ -1,0 +1,158 @@
+//! What every language binding needs at its edge, written once.
+//!
+//! Rule violations carry a [`Code`](crate::Code). The few errors that are not about the
+//! rules (a stage name that does not exist, a file that cannot be read, a bug caught before
+//! it crosses into another language) carry one of the [`BoundaryCode`]s instead. Every
+//! binding raises both with the same `code` strings.
+
+use crate::codes::Finding;
+use crate::engine::Engagement;
+use crate::event::Event;
+use crate::model::{Role, Stage};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Codes of errors that are not rule violations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundaryCode {
+    /// An argument is not one the call accepts: an unknown stage or role name, a date that is
+    /// not `YYYY-MM-DD`.
+    InvalidArgument,
+    /// A file could not be opened or read.
+    IoError,
+    /// coachflow itself failed (a caught panic). Always a bug; please report it.
+    InternalError,
+}
+
+impl BoundaryCode {
+    /// Every boundary code.
+    pub const ALL: &'static [BoundaryCode] =
+        &[BoundaryCode::InvalidArgument, BoundaryCode::IoError, BoundaryCode::InternalError];
+
+    /// The snake_case spelling, as the bindings report it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoundaryCode::InvalidArgument => "invalid_argument",
+            BoundaryCode::IoError => "io_error",
+            BoundaryCode::InternalError => "internal_error",
+        }
+    }
+}
+
+/// An error that is not a rule violation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", code.as_str())]
+pub struct BoundaryError {
+    /// The stable code.
+    pub code: BoundaryCode,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+impl BoundaryError {
+    /// An `invalid_argument` error.
+    pub fn invalid_argument(message: impl Into<String>) -> BoundaryError {
+        BoundaryError { code: BoundaryCode::InvalidArgument, message: message.into() }
+    }
+}
+
+/// Reads a stage name (`pre_work`, `goal_setting`, ...).
+pub fn parse_stage(name: &str) -> Result<Stage, BoundaryError> {
+    name.parse().map_err(|error| BoundaryError::invalid_argument(format!("{error}; stages are {}", names(Stage::ALL))))
+}
+
+/// Reads a role name (`coachee`, `supervisor`, `coach`, `program_admin`).
+pub fn parse_role(name: &str) -> Result<Role, BoundaryError> {
+    name.parse().map_err(|error| BoundaryError::invalid_argument(format!("{error}; roles are {}", names(Role::ALL))))
+}
+
+/// Reads a calendar date written `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<NaiveDate, BoundaryError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|error| BoundaryError::invalid_argument(format!("`{text}` is not a date written YYYY-MM-DD ({error})")))
+}
+
+fn names<T: std::fmt::Display>(all: &[T]) -> String {
+    all.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Runs `work`, turning a panic into an `internal_error` so that it never unwinds into
+/// another language. coachflow has no known panicking input; this is the last line of defence.
+pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, BoundaryError> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| String::from("no message"));
+        BoundaryError {
+            code: BoundaryCode::InternalError,
+            message: format!("coachflow failed internally ({detail}); this is a bug, please report it"),
+        }
+    })
+}
+
+/// The verdict of [`Engagement::check`] as one value: what the JavaScript and Swift
+/// bindings return from `check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    /// Whether the event would apply.
+    pub ok: bool,
+    /// Every violated rule; empty when `ok`.
+    pub violations: Vec<Finding>,
+    /// The warnings the event would bring; empty when not `ok`.
+    pub warnings: Vec<Finding>,
+}
+
+impl CheckResult {
+    /// Checks an event against an engagement.
+    pub fn of(engagement: &Engagement, event: &Event) -> CheckResult {
+        match engagement.check(event) {
+            Ok(warnings) => CheckResult { ok: true, violations: Vec::new(), warnings },
+            Err(rejection) => CheckResult { ok: false, violations: rejection.violations, warnings: Vec::new() },
+        }
+    }
+
+    /// Checks an event written as JSON; a malformed event is a violation, not an error.
+    pub fn of_json(engagement: &Engagement, event: &str) -> CheckResult {
+        match Event::from_json(event) {
+            Ok(event) => CheckResult::of(engagement, &event),
+            Err(rejection) => CheckResult { ok: false, violations: rejection.violations, warnings: Vec::new() },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_or_refused_with_the_accepted_list() {
+        assert_eq!(parse_stage("coaching"), Ok(Stage::Coaching));
+        let error = parse_stage("Coaching").unwrap_err();
+        assert_eq!(error.code, BoundaryCode::InvalidArgument);
+        assert!(error.message.contains("pre_work, goal_setting"), "{}", error.message);
+        assert_eq!(parse_role("program_admin"), Ok(Role::ProgramAdmin));
+        assert!(parse_role("admin").is_err());
+        assert_eq!(parse_date("2026-02-28"), Ok(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()));
+        assert_eq!(parse_date("2026-02-30").unwrap_err().code, BoundaryCode::InvalidArgument);
+    }
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn a_panic_becomes_an_internal_error() {
+        let error = catch_panic(|| -> u8 { panic!("boom") }).unwrap_err();
+        assert_eq!(error.code, BoundaryCode::InternalError);
+        assert!(error.message.contains("boom"));
+        assert_eq!(catch_panic(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn a_malformed_event_is_a_violation_not_an_error() {
+        let result = CheckResult::of_json(&Engagement::new("e"), "{not json");
+        assert!(!result.ok);
+        assert_eq!(result.violations[0].code, crate::Code::InvalidEvent);
+    }
+}

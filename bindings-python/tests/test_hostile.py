@@ -1,0 +1,80 @@
+"""Hostile input raises coachflow's own errors (or comes back as violations); it never
+crashes the interpreter or surfaces as pyo3's PanicException."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import coachflow
+
+OPENED = {
+    "engagement": "h",
+    "at": "2026-01-05T09:00:00Z",
+    "actor": "sam",
+    "type": "engagement_opened",
+    "coachee": "cleo",
+    "supervisor": "sam",
+}
+
+
+def nested(depth: int, inner: Any) -> Any:
+    for _ in range(depth):
+        inner = {"a": inner} if depth % 2 else [inner]
+    return inner
+
+
+HOSTILE: list[tuple[str, Any]] = [
+    ("malformed JSON", "{not json"),
+    ("deeply nested JSON text", "[" * 100_000 + "]" * 100_000),
+    ("deeply nested dict", {**OPENED, "meta": nested(200_001, None)}),
+    ("deeply nested list", {**OPENED, "meta": nested(200_000, None)}),
+    ("lone surrogate", "\ud800"),
+    ("lone surrogate in a dict", {**OPENED, "coachee": "\udfff"}),
+    ("not JSON data", {**OPENED, "meta": object()}),
+    ("bytes", b"{}"),
+    ("None", None),
+    ("integer too large", {**OPENED, "seq": 10**40}),
+    ("NaN", {**OPENED, "seq": float("nan")}),
+    ("non-string key", {**OPENED, 7: "x"}),
+    ("wrong types", {**OPENED, "coachee": ["cleo"], "at": 5}),
+    ("unknown field", {**OPENED, "favourite_colour": "teal"}),
+    ("unknown type", {**OPENED, "type": "coffee_ordered"}),
+    ("a 5 MB string", {**OPENED, "coachee": "x" * 5_000_000}),
+]
+
+
+@pytest.mark.parametrize(("label", "event"), HOSTILE, ids=[label for label, _ in HOSTILE])
+def test_hostile_events_are_violations_not_crashes(label: str, event: Any) -> None:
+    engagement = coachflow.Engagement("h")
+    verdict = engagement.check(event)
+    try:
+        engagement.apply(event)
+    except coachflow.RuleViolation as violation:
+        assert violation.codes == [finding.code for finding in verdict]
+        assert isinstance(violation, ValueError)
+    else:
+        assert verdict == [], f"{label}: applied although check found {verdict}"
+
+
+def test_hostile_logs_load_with_every_bad_line_reported(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.jsonl"
+    good = json.dumps(OPENED).encode()
+    path.write_bytes(b"\n".join([good, os.urandom(4096), b"\x00" * 100, b"[" * 50_000, good, b"{}"]) + b"\n")
+    engagements, problems = coachflow.load_jsonl(path, errors="collect")
+    assert [engagement.id for engagement in engagements] == ["h"]
+    assert len(problems) >= 4 and all(problem.violations for problem in problems)
+    with pytest.raises(coachflow.LogError):
+        coachflow.load_jsonl(path)
+
+
+def test_a_replay_of_garbage_raises_rule_violation() -> None:
+    with pytest.raises(coachflow.RuleViolation) as raised:
+        coachflow.Engagement.replay(["{", None, 3])
+    assert raised.value.index == 0
+    with pytest.raises(TypeError):
+        coachflow.Engagement.replay(42)  # type: ignore[arg-type]

@@ -1,0 +1,79 @@
+"""Every conformance vector of tests/vectors, run through the Python API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import coachflow
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+
+def load_vectors() -> list[Any]:
+    cases = []
+    for path in sorted(VECTORS.glob("*.json")):
+        document = json.loads(path.read_text())
+        for vector in document.get("vectors", [document]):
+            cases.append(pytest.param(vector, id=f"{path.stem}: {vector['name']}"))
+    return cases
+
+
+def compact(view: dict[str, Any]) -> str:
+    """The view as the Rust runner sees it: compact JSON, non-ASCII kept."""
+    return json.dumps(view, separators=(",", ":"), ensure_ascii=False)
+
+
+def run(vector: dict[str, Any]) -> list[str]:
+    expect = vector.get("expect", {})
+    rejected = {item["index"]: item["codes"] for item in expect.get("rejected", [])}
+    warned = {item["index"]: item["codes"] for item in expect.get("warnings", [])}
+    failures = []
+    engagement = coachflow.Engagement("")
+    for index, event in enumerate(vector["events"]):
+        try:
+            warnings = [finding.code for finding in engagement.apply(event)]
+        except coachflow.RuleViolation as violation:
+            if index not in rejected:
+                failures.append(f"event {index}: unexpectedly rejected: {violation}")
+            elif missing := set(rejected[index]) - set(violation.codes):
+                failures.append(f"event {index}: rejected without {sorted(missing)}: {violation}")
+            if index in warned:
+                failures.append(f"event {index}: warnings expected, but the event was rejected")
+            continue
+        if index in rejected:
+            failures.append(f"event {index}: applied, but should be rejected with {rejected[index]}")
+        if index in warned and (missing := set(warned[index]) - set(warnings)):
+            failures.append(f"event {index}: warnings lack {sorted(missing)} (got {warnings})")
+    for index in [*rejected, *warned]:
+        if index >= len(vector["events"]):
+            failures.append(f"expectation names event {index}, but there are {len(vector['events'])} events")
+    if "stage" in expect and engagement.stage != expect["stage"]:
+        failures.append(f"stage is {engagement.stage}, expected {expect['stage']}")
+    for stage, wanted in expect.get("requirements", {}).items():
+        unmet = {requirement.code for requirement in engagement.requirements(stage) if not requirement.met}
+        if unmet != set(wanted["unmet"]):
+            failures.append(f"requirements for {stage}: unmet {sorted(unmet)}, expected {sorted(wanted['unmet'])}")
+    for role, wanted in expect.get("views", {}).items():
+        text = compact(engagement.view_as(role))
+        failures += [f"the {role} view lacks {item!r}" for item in wanted.get("contains", []) if item not in text]
+        failures += [f"the {role} view shows {item!r}" for item in wanted.get("excludes", []) if item in text]
+    return failures
+
+
+@pytest.mark.parametrize("vector", load_vectors())
+def test_vector(vector: dict[str, Any]) -> None:
+    assert run(vector) == []
+
+
+def test_every_vector_file_is_found() -> None:
+    assert len(load_vectors()) >= 67
+
+
+def test_the_runner_fails_a_vector_whose_expectation_is_wrong() -> None:
+    vector = load_vectors()[0].values[0]
+    wrong = {**vector, "expect": {**vector.get("expect", {}), "stage": "completed"}}
+    assert any("expected completed" in failure for failure in run(wrong))

@@ -120,7 +120,7 @@ def test_replay_of_dicts_strings_and_json_lines(completed_log: list[dict[str, An
 
 
 def test_replay_names_the_first_rejected_event(completed_log: list[dict[str, Any]]) -> None:
-    broken = [*completed_log[:5], {**completed_log[5], "actor": "stranger"}, "{not json", *completed_log[6:]]
+    broken: list[Any] = [*completed_log[:5], {**completed_log[5], "actor": "stranger"}, "{not json", *completed_log[6:]]
     with pytest.raises(coachflow.RuleViolation) as raised:
         coachflow.Engagement.replay(broken)
     assert raised.value.index == 5 and "not_a_participant" in raised.value.codes

@@ -74,7 +74,7 @@ def test_hostile_logs_load_with_every_bad_line_reported(tmp_path: Path) -> None:
 
 def test_a_replay_of_garbage_raises_rule_violation() -> None:
     with pytest.raises(coachflow.RuleViolation) as raised:
-        coachflow.Engagement.replay(["{", None, 3])
+        coachflow.Engagement.replay(["{", None, 3])  # type: ignore[list-item]
     assert raised.value.index == 0
     with pytest.raises(TypeError):
         coachflow.Engagement.replay(42)  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ from coachflow._native import (
     metrics_table,
 )
 from coachflow.errors import CoachflowError, LogError, RuleViolation
+from coachflow.types import EventInput, Role, Stage
 
 if TYPE_CHECKING:
     import pandas
@@ -45,11 +46,14 @@ __all__ = [
     "STAGES",
     "CoachflowError",
     "Engagement",
+    "EventInput",
     "Finding",
     "LogError",
     "LogProblem",
     "Requirement",
+    "Role",
     "RuleViolation",
+    "Stage",
     "load_jsonl",
     "metrics_table",
     "to_pandas",

@@ -2,11 +2,23 @@
 
 import datetime
 import os
-from typing import Any, Callable, Iterable, Literal, Mapping, TypeAlias
+from typing import Any, Callable, Iterable, final
 
-Stage: TypeAlias = Literal["pre_work", "goal_setting", "coaching", "final_review", "completed", "discontinued"]
-Role: TypeAlias = Literal["coachee", "supervisor", "coach", "program_admin"]
-EventInput: TypeAlias = Mapping[str, Any] | str
+from coachflow.types import EventInput, Role, Stage
+
+__all__ = [
+    "BOUNDARY_CODES",
+    "CODES",
+    "METRICS_COLUMNS",
+    "ROLES",
+    "STAGES",
+    "Engagement",
+    "Finding",
+    "LogProblem",
+    "Requirement",
+    "load_jsonl_native",
+    "metrics_table",
+]
 
 STAGES: tuple[Stage, ...]
 ROLES: tuple[Role, ...]
@@ -14,6 +26,7 @@ CODES: tuple[str, ...]
 BOUNDARY_CODES: tuple[str, ...]
 METRICS_COLUMNS: tuple[str, ...]
 
+@final
 class Finding:
     """One violated rule or one warning."""
 
@@ -23,9 +36,10 @@ class Finding:
     def rule(self) -> str: ...
     @property
     def message(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Requirement:
     """One guard of a target stage and whether it holds."""
 
@@ -37,8 +51,9 @@ class Requirement:
     def met(self) -> bool: ...
     @property
     def message(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
+@final
 class LogProblem:
     """A line of a log that could not be applied."""
 
@@ -51,6 +66,7 @@ class LogProblem:
     @property
     def codes(self) -> list[str]: ...
 
+@final
 class Engagement:
     """One coaching engagement: the fold of its events. Safe to share between threads."""
 

@@ -1,0 +1,21 @@
+"""The analysis notebook runs from top to bottom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "python" / "analyze_engagements.ipynb"
+
+
+def test_the_analysis_notebook_runs_every_cell(tmp_path: Path) -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    assert not [output for output in outputs if output.output_type == "error"]
+    images = [output for output in outputs if "image/png" in output.get("data", {})]
+    assert len(images) == 2, "the stage-duration and outcome plots"
+    text = "".join(output.get("text", "") for output in outputs)
+    assert "engagements," in text and "events/s" in text

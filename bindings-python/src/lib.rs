@@ -68,67 +68,107 @@ fn read_event(event: &Bound<'_, PyAny>) -> Result<Event, Rejection> {
         })?;
         return Event::from_json(text);
     }
-    let value = json_value(event, 0).map_err(|problem| {
-        Rejection::single(Code::InvalidEvent, "L2", format!("the event cannot be read as JSON data: {problem}"))
-    })?;
-    Event::from_value(&value)
+    let mut text = Vec::with_capacity(256);
+    let written = write_json(event, 0, &mut text)
+        .and_then(|()| String::from_utf8(text).map_err(|error| error.to_string()))
+        .map_err(|problem| {
+            Rejection::single(Code::InvalidEvent, "L2", format!("the event cannot be read as JSON data: {problem}"))
+        })?;
+    Event::from_json(&written)
 }
 
 /// How deeply Python data may nest; the same limit serde_json puts on JSON text.
 const MAX_DEPTH: usize = 128;
 
-/// Converts Python data to JSON data, refusing what JSON cannot hold and nesting deeper than
-/// [`MAX_DEPTH`] (deeper recursion could exhaust the stack and crash the interpreter).
-fn json_value(value: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, String> {
-    use serde_json::Value;
+/// Writes Python data as JSON text, refusing what JSON cannot hold and nesting deeper than
+/// [`MAX_DEPTH`] (deeper recursion could exhaust the stack and crash the interpreter). The
+/// text then goes through the same parser as every other event.
+fn write_json(value: &Bound<'_, PyAny>, depth: usize, out: &mut Vec<u8>) -> Result<(), String> {
     if depth > MAX_DEPTH {
         return Err(format!("it nests deeper than {MAX_DEPTH} levels"));
     }
-    if value.is_none() {
-        return Ok(Value::Null);
+    if let Ok(text) = value.cast::<PyString>() {
+        return write_scalar(out, text.to_str().map_err(|error| error.to_string())?);
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        return write_object(dict.iter(), depth, out);
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        return write_array(list.iter(), depth, out);
     }
     if let Ok(flag) = value.cast::<PyBool>() {
-        return Ok(Value::Bool(flag.is_true()));
-    }
-    if let Ok(text) = value.cast::<PyString>() {
-        return text.to_str().map(|text| Value::String(text.to_owned())).map_err(|error| error.to_string());
+        return write_scalar(out, flag.is_true());
     }
     if value.cast::<PyInt>().is_ok() {
-        if let Ok(number) = value.extract::<i64>() {
-            return Ok(Value::from(number));
-        }
-        return value.extract::<u64>().map(Value::from).map_err(|_| format!("the integer {value} is out of range"));
+        return match value.extract::<i64>() {
+            Ok(number) => write_scalar(out, number),
+            Err(_) => {
+                write_scalar(out, value.extract::<u64>().map_err(|_| format!("the integer {value} is out of range"))?)
+            }
+        };
+    }
+    if value.is_none() {
+        out.extend_from_slice(b"null");
+        return Ok(());
     }
     if let Ok(number) = value.cast::<PyFloat>() {
-        return serde_json::Number::from_f64(number.value())
-            .map(Value::Number)
-            .ok_or_else(|| format!("{value} is not a JSON number"));
+        let number = number.value();
+        return if number.is_finite() {
+            write_scalar(out, number)
+        } else {
+            Err(format!("{value} is not a JSON number"))
+        };
     }
-    let object_of = |pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)>| {
-        let mut object = serde_json::Map::new();
-        for (key, item) in pairs {
-            let key = key.cast::<PyString>().map_err(|_| format!("the key {key} is not a string"))?;
-            object.insert(key.to_str().map_err(|error| error.to_string())?.to_owned(), json_value(&item, depth + 1)?);
-        }
-        Ok(Value::Object(object))
-    };
-    if let Ok(dict) = value.cast::<PyDict>() {
-        return object_of(dict.iter().collect());
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        return write_array(tuple.iter(), depth, out);
     }
     if let Ok(mapping) = value.cast::<PyMapping>() {
         let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> =
             mapping.items().and_then(|items| items.extract()).map_err(|error: PyErr| error.to_string())?;
-        return object_of(pairs);
-    }
-    if value.cast::<PyList>().is_ok() || value.cast::<PyTuple>().is_ok() {
-        let items = value.try_iter().map_err(|error| error.to_string())?;
-        return items
-            .map(|item| item.map_err(|error| error.to_string()).and_then(|item| json_value(&item, depth + 1)))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
+        return write_object(pairs.into_iter(), depth, out);
     }
     let kind = value.get_type().name().map(|name| name.to_string()).unwrap_or_default();
     Err(format!("a {kind} is not JSON data (use dicts, lists, str, int, float, bool, None)"))
+}
+
+/// Writes a string, number or boolean as JSON (strings escaped).
+fn write_scalar(out: &mut Vec<u8>, value: impl Serialize) -> Result<(), String> {
+    serde_json::to_writer(out, &value).map_err(|error| error.to_string())
+}
+
+fn write_object<'py>(
+    pairs: impl Iterator<Item = (Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    out.push(b'{');
+    for (index, (key, item)) in pairs.enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        let key = key.cast::<PyString>().map_err(|_| format!("the key {key} is not a string"))?;
+        write_json(key.as_any(), depth + 1, out)?;
+        out.push(b':');
+        write_json(&item, depth + 1, out)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn write_array<'py>(
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    out.push(b'[');
+    for (index, item) in items.enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        write_json(&item, depth + 1, out)?;
+    }
+    out.push(b']');
+    Ok(())
 }
 
 /// Reads a date: a `datetime.date` (or `datetime`), or a `YYYY-MM-DD` string.
@@ -186,7 +226,12 @@ struct Requirement {
 #[pymethods]
 impl Requirement {
     fn __repr__(&self) -> String {
-        format!("Requirement(code={:?}, met={}, message={:?})", self.code, if self.met { "True" } else { "False" }, self.message)
+        format!(
+            "Requirement(code={:?}, met={}, message={:?})",
+            self.code,
+            if self.met { "True" } else { "False" },
+            self.message
+        )
     }
 }
 
@@ -260,7 +305,10 @@ impl Engagement {
         guarded(py, || {
             if let Ok(text) = events.cast::<PyString>() {
                 let text = text.to_str()?.to_owned();
-                return py.detach(|| coachflow::Engagement::replay_jsonl(&text)).map(Engagement::wrap).map_err(|error| replay_error(py, error));
+                return py
+                    .detach(|| coachflow::Engagement::replay_jsonl(&text))
+                    .map(Engagement::wrap)
+                    .map_err(|error| replay_error(py, error));
             }
             let mut read = Vec::new();
             let mut malformed = None;
@@ -273,7 +321,8 @@ impl Engagement {
                     }
                 }
             }
-            let engagement = py.detach(|| coachflow::Engagement::replay(read)).map_err(|error| replay_error(py, error))?;
+            let engagement =
+                py.detach(|| coachflow::Engagement::replay(read)).map_err(|error| replay_error(py, error))?;
             match malformed {
                 Some(error) => Err(replay_error(py, error)),
                 None => Ok(Engagement::wrap(engagement)),
@@ -294,7 +343,13 @@ impl Engagement {
     fn check(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<Vec<Finding>> {
         self.read(py, |engagement| {
             let verdict = read_event(event).and_then(|event| engagement.check(&event));
-            Ok(verdict.err().map(|rejection| rejection.violations).unwrap_or_default().into_iter().map(Finding::from).collect())
+            Ok(verdict
+                .err()
+                .map(|rejection| rejection.violations)
+                .unwrap_or_default()
+                .into_iter()
+                .map(Finding::from)
+                .collect())
         })
     }
 
@@ -389,7 +444,12 @@ impl Engagement {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         self.read(py, |engagement| {
-            Ok(format!("<Engagement {:?} stage={} events={}>", engagement.id(), engagement.stage(), engagement.log().len()))
+            Ok(format!(
+                "<Engagement {:?} stage={} events={}>",
+                engagement.id(),
+                engagement.stage(),
+                engagement.log().len()
+            ))
         })
     }
 }
@@ -455,10 +515,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("STAGES", names(coachflow::Stage::ALL.iter().map(|stage| stage.as_str()).collect())?)?;
     module.add("ROLES", names(coachflow::Role::ALL.iter().map(|role| role.as_str()).collect())?)?;
     module.add("CODES", names(Code::ALL.iter().map(|code| code.as_str()).collect())?)?;
-    module.add(
-        "BOUNDARY_CODES",
-        names(boundary::BoundaryCode::ALL.iter().map(|code| code.as_str()).collect())?,
-    )?;
+    module.add("BOUNDARY_CODES", names(boundary::BoundaryCode::ALL.iter().map(|code| code.as_str()).collect())?)?;
     module.add("METRICS_COLUMNS", PyTuple::new(py, coachflow::metrics::METRICS_COLUMNS)?)?;
     Ok(())
 }

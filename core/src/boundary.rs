@@ -70,8 +70,9 @@ pub fn parse_role(name: &str) -> Result<Role, BoundaryError> {
 
 /// Reads a calendar date written `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, BoundaryError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|error| BoundaryError::invalid_argument(format!("`{text}` is not a date written YYYY-MM-DD ({error})")))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|error| {
+        BoundaryError::invalid_argument(format!("`{text}` is not a date written YYYY-MM-DD ({error})"))
+    })
 }
 
 fn names<T: std::fmt::Display>(all: &[T]) -> String {

@@ -120,7 +120,28 @@ macro_rules! payload {
                 decode_fields(fields)
             }
         }
+
+        impl $name {
+            /// The payload's fields, for schema and type generators.
+            pub const FIELDS: &'static [FieldSpec] = &[
+                $( FieldSpec { name: stringify!($field), rust_type: stringify!($ty), optional: false }, )*
+                $($( FieldSpec { name: stringify!($ofield), rust_type: stringify!($oty), optional: true }, )*)?
+            ];
+        }
     };
+}
+
+/// One payload field of an event type, as declared: what type generators for other
+/// languages (the TypeScript definitions of the WebAssembly package) are built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field's name in the JSON event; `*` stands for further fields that depend on a
+    /// value (the fields of a script step).
+    pub name: &'static str,
+    /// The Rust type, as written in the source (`String`, `Vec<String>`, `TextList`, ...).
+    pub rust_type: &'static str,
+    /// Whether the field may be left out.
+    pub optional: bool,
 }
 
 /// Decoding of a payload from the fields of an event object that are not envelope fields.
@@ -339,6 +360,15 @@ pub struct ScriptStep {
     pub content: StepContent,
 }
 
+impl ScriptStep {
+    /// The fields of a `script_step`; the step's own fields (section 5) are the `*` entry.
+    pub const FIELDS: &'static [FieldSpec] = &[
+        FieldSpec { name: "session", rust_type: "u32", optional: false },
+        FieldSpec { name: "step", rust_type: "String", optional: false },
+        FieldSpec { name: "*", rust_type: "StepContent", optional: true },
+    ];
+}
+
 macro_rules! event_types {
     ($( $(#[$doc:meta])* $variant:ident $( ($payload:ty) )? = $name:literal, )*) => {
         /// The event types of the contract (section 4).
@@ -361,6 +391,11 @@ macro_rules! event_types {
             pub fn from_name(name: &str) -> Option<EventType> {
                 match name { $( $name => Some(EventType::$variant), )* _ => None }
             }
+
+            /// The payload fields of this event type (besides the envelope's).
+            pub fn fields(self) -> &'static [FieldSpec] {
+                match self { $( EventType::$variant => payload_fields!($($payload)?), )* }
+            }
         }
 
         /// The payload of an event, one variant per [`EventType`].
@@ -382,6 +417,15 @@ macro_rules! event_types {
                 $( EventType::$variant => decode_variant!(fields, $variant $(, $payload)?), )*
             }
         }
+    };
+}
+
+macro_rules! payload_fields {
+    () => {
+        &[]
+    };
+    ($payload:ty) => {
+        <$payload>::FIELDS
     };
 }
 

@@ -37,7 +37,7 @@ pub mod state;
 pub mod views;
 pub use codes::{Code, Finding, Rejection};
 pub use engine::{Applied, Engagement, ReplayError, Requirement};
-pub use event::{Event, EventBody, EventType, Timestamp};
+pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
 pub use model::{Policy, Role, Stage};
 pub use record::RecordRef;
 pub use views::View;

@@ -791,13 +791,13 @@ def views():
     rate("CANARY-RATER-a", "self", 4, "mu: self view")
     rate("CANARY-RATER-m", "manager", 3)
     rate("CANARY-RATER-p2", "peer", 4, "alpha: interrupts")
-    rate("CANARY-RATER-p3", "peer", 3)
+    rate("CANARY-RATER-p3", "peer", 4)
     rate("CANARY-RATER-d1", "direct_report", 5, "omega: supportive")
     rate("CANARY-RATER-d2", "direct_report", 5)
     rate("CANARY-RATER-c1", "customer", 2)
     out.append(vector("360: self and manager always, groups at min_raters, small groups pooled into others, comments sorted",
                       ["R0", "R1", "R2"], log, views={"coachee": {
-        "contains": ["\"group\":\"self\"", "\"group\":\"manager\"", "\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.0}",
+        "contains": ["\"group\":\"self\"", "\"group\":\"manager\"", "\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.3333333333333335}",
                      "\"group\":\"others\",\"responses\":3", "\"comments\":[\"alpha: interrupts\",\"mu: self view\",\"omega: supportive\",\"zeta: listens well\"]",
                      "\"left_out\":0"],
         "excludes": ["CANARY-RATER", "\"group\":\"direct_report\"", "\"group\":\"customer\""]}}))
@@ -822,12 +822,22 @@ def render(vectors):
     return json.dumps({"vectors": vectors}, indent=1, ensure_ascii=False) + "\n"
 
 
+def sample_engagement():
+    """The examples' sample log: the default programme up to the last session's end, so the
+    next stage (final review) waits on one event. Written with `seq`, as a stored log is."""
+    events = json.loads(render(VECTORS["whole_engagements.json"]()))["vectors"][0]["events"]
+    lines = [json.dumps({**event, "seq": seq}, ensure_ascii=False) for seq, event in enumerate(events[:76], 1)]
+    assert events[76]["type"] == "session_ended", "the sample must stop before the last session ends"
+    return "\n".join(lines) + "\n"
+
+
 def main():
     check = "--check" in sys.argv
     stale = []
-    for file_name, builder in VECTORS.items():
-        text = render(builder())
-        path = HERE / file_name
+    outputs = {file_name: (HERE / file_name, lambda builder=builder: render(builder())) for file_name, builder in VECTORS.items()}
+    outputs["examples/sample-engagement.jsonl"] = (HERE.parent.parent / "examples" / "sample-engagement.jsonl", sample_engagement)
+    for file_name, (path, build) in outputs.items():
+        text = build()
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(file_name)

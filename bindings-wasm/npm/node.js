@@ -1,0 +1,8 @@
+// Entry point for node: instantiates the module synchronously from the file next to this one.
+import { readFileSync } from "node:fs";
+import { initSync } from "./coachflow.js";
+
+initSync({ module: readFileSync(new URL("./coachflow_bg.wasm", import.meta.url)) });
+
+export { Engagement } from "./coachflow.js";
+export { CoachflowError } from "./errors.js";

@@ -1,0 +1,221 @@
+//! The WebAssembly binding of coachflow, for browsers and node.
+//!
+//! Thin by design: events arrive as JavaScript objects or JSON text and go through the core
+//! parser; results leave as plain JavaScript objects; every error is a JavaScript `Error`
+//! named `CoachflowError` with a stable `code` (a rule code or a boundary code) and the
+//! `violations`. The TypeScript types of the package come from [`typescript_definitions`].
+
+use coachflow::boundary::{self, BoundaryCode, BoundaryError, CheckResult};
+use coachflow::{Event, Finding, Rejection, ReplayError};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+mod typescript;
+pub use typescript::typescript_definitions;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("../types/coachflow-types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs when the module is instantiated: reports any panic on the console before the module
+/// traps, so it never fails silently. (No known input panics; the hook is the last defence.)
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!("coachflow failed internally ({info}); this is a bug, please report it"));
+    }));
+}
+
+/// Builds the thrown value: an `Error` named `CoachflowError` with `code`, `violations` and,
+/// for replays, the `index` of the rejected event.
+fn coachflow_error(message: &str, code: &str, violations: &[Finding], index: Option<usize>) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name("CoachflowError");
+    let set = |key: &str, value: JsValue| js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
+    // Setting a property on a fresh Error object cannot fail; ignore the Result.
+    let _ = set("code", JsValue::from_str(code));
+    let _ = set("violations", to_js(violations).unwrap_or(JsValue::NULL));
+    let _ = set("index", index.map_or(JsValue::NULL, |index| JsValue::from_f64(index as f64)));
+    error.into()
+}
+
+fn rejection_error(rejection: &Rejection, index: Option<usize>) -> JsValue {
+    let code = rejection.violations.first().map_or("invalid_event", |finding| finding.code.as_str());
+    let message = match index {
+        Some(index) => format!("event {index} was rejected: {rejection}"),
+        None => rejection.to_string(),
+    };
+    coachflow_error(&message, code, &rejection.violations, index)
+}
+
+fn finding_error(finding: Finding) -> JsValue {
+    rejection_error(&Rejection { violations: vec![finding] }, None)
+}
+
+fn replay_error(error: &ReplayError) -> JsValue {
+    rejection_error(&error.rejection, Some(error.index))
+}
+
+fn boundary_error(error: BoundaryError) -> JsValue {
+    coachflow_error(&error.to_string(), error.code.as_str(), &[], None)
+}
+
+/// Converts a core value to a plain JavaScript value (through JSON, so dates stay strings).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let internal = |message: String| boundary_error(BoundaryError { code: BoundaryCode::InternalError, message });
+    let text = serde_json::to_string(value).map_err(|error| internal(error.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| internal(String::from("the result could not be handed to JavaScript")))
+}
+
+/// Reads an event from an object or a JSON string. What cannot be read is `invalid_event`.
+fn read_event(event: &JsValue) -> Result<Event, Rejection> {
+    if let Some(text) = event.as_string() {
+        return Event::from_json(&text);
+    }
+    let unreadable = |why: &str| Rejection::single(coachflow::Code::InvalidEvent, "L2", why.to_owned());
+    let text = js_sys::JSON::stringify(event)
+        .map_err(|_| unreadable("the event cannot be written as JSON (a cycle, a BigInt, or nesting too deep)"))?;
+    match JsValue::from(text).as_string() {
+        Some(text) => Event::from_json(&text),
+        None => Err(unreadable("the event is not a JSON value (undefined or a function)")),
+    }
+}
+
+/// One coaching engagement: the fold of its events. Call `free()` when done with it.
+#[wasm_bindgen]
+pub struct Engagement {
+    inner: coachflow::Engagement,
+}
+
+#[wasm_bindgen]
+impl Engagement {
+    /// An engagement with this id and no events yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new(id: String) -> Engagement {
+        Engagement { inner: coachflow::Engagement::new(id) }
+    }
+
+    /// Replays a whole log: an array of events (objects or JSON strings) or a JSON Lines
+    /// string. Throws a `CoachflowError` with `index` at the first rejected event.
+    pub fn replay(
+        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<EngagementEvent | string> | string")] events: JsValue,
+    ) -> Result<Engagement, JsValue> {
+        if let Some(text) = events.as_string() {
+            return coachflow::Engagement::replay_jsonl(&text)
+                .map(|inner| Engagement { inner })
+                .map_err(|error| replay_error(&error));
+        }
+        if !js_sys::Array::is_array(&events) {
+            return Err(boundary_error(BoundaryError::invalid_argument(
+                "replay takes an array of events or a JSON Lines string",
+            )));
+        }
+        let mut read = Vec::new();
+        for (index, event) in js_sys::Array::from(&events).iter().enumerate() {
+            read.push(read_event(&event).map_err(|rejection| rejection_error(&rejection, Some(index)))?);
+        }
+        coachflow::Engagement::replay(read).map(|inner| Engagement { inner }).map_err(|error| replay_error(&error))
+    }
+
+    /// Applies an event; returns its warnings, or throws a `CoachflowError` listing every
+    /// violated rule (the engagement is then unchanged).
+    #[wasm_bindgen(unchecked_return_type = "Finding[]")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let event = read_event(&event).map_err(|rejection| rejection_error(&rejection, None))?;
+        let applied = self.inner.apply(event).map_err(|rejection| rejection_error(&rejection, None))?;
+        to_js(&applied.warnings)
+    }
+
+    /// What `apply` would do, without changing anything and without throwing for rule problems.
+    #[wasm_bindgen(unchecked_return_type = "CheckResult")]
+    pub fn check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let result = match read_event(&event) {
+            Ok(event) => CheckResult::of(&self.inner, &event),
+            Err(rejection) => CheckResult { ok: false, violations: rejection.violations, warnings: Vec::new() },
+        };
+        to_js(&result)
+    }
+
+    /// Every guard of the target stage, met or not: the checklist before "advance".
+    #[wasm_bindgen(unchecked_return_type = "Requirement[]")]
+    pub fn requirements(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Stage")] stage: &str,
+    ) -> Result<JsValue, JsValue> {
+        let stage = boundary::parse_stage(stage).map_err(boundary_error)?;
+        to_js(&self.inner.requirements(stage))
+    }
+
+    /// The event types this participant may record now.
+    #[wasm_bindgen(js_name = allowedEvents, unchecked_return_type = "EventType[]")]
+    pub fn allowed_events(&self, participant_id: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.allowed_events(participant_id).map_err(finding_error)?)
+    }
+
+    /// What each participant still owes as of a date written `YYYY-MM-DD`.
+    #[wasm_bindgen(unchecked_return_type = "Obligation[]")]
+    pub fn obligations(&self, #[wasm_bindgen(js_name = asOf)] as_of: &str) -> Result<JsValue, JsValue> {
+        let as_of = boundary::parse_date(as_of).map_err(boundary_error)?;
+        to_js(&self.inner.obligations(as_of))
+    }
+
+    /// What this participant may see.
+    #[wasm_bindgen(unchecked_return_type = "View")]
+    pub fn view(&self, #[wasm_bindgen(js_name = participantId)] participant_id: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.view(participant_id).map_err(finding_error)?)
+    }
+
+    /// What the (first) participant with this role may see.
+    #[wasm_bindgen(js_name = viewAs, unchecked_return_type = "View")]
+    pub fn view_as(&self, #[wasm_bindgen(unchecked_param_type = "Role")] role: &str) -> Result<JsValue, JsValue> {
+        let role = boundary::parse_role(role).map_err(boundary_error)?;
+        to_js(&self.inner.view_as(role).map_err(finding_error)?)
+    }
+
+    /// Analytics of this engagement, computed from the programme admin's view.
+    #[wasm_bindgen(unchecked_return_type = "Metrics")]
+    pub fn metrics(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.metrics())
+    }
+
+    /// Whether `viewer` may see `record`, and why.
+    #[wasm_bindgen(js_name = explainVisibility, unchecked_return_type = "Visibility")]
+    pub fn explain_visibility(&self, viewer: &str, record: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.explain_visibility(viewer, record).map_err(finding_error)?)
+    }
+
+    /// The engagement id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The current stage.
+    #[wasm_bindgen(getter, unchecked_return_type = "Stage")]
+    pub fn stage(&self) -> String {
+        self.inner.stage().as_str().to_owned()
+    }
+
+    /// The number of events applied.
+    #[wasm_bindgen(getter, js_name = eventCount)]
+    pub fn event_count(&self) -> usize {
+        self.inner.log().len()
+    }
+
+    /// The log as JSON Lines, one event per line with its `seq`.
+    #[wasm_bindgen(js_name = toJsonl)]
+    pub fn to_jsonl(&self) -> String {
+        self.inner.to_jsonl()
+    }
+}

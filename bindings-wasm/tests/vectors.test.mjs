@@ -1,0 +1,79 @@
+// Every conformance vector of tests/vectors, run through the npm package in node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { Engagement, CoachflowError } from "../pkg/node.js";
+
+const folder = new URL("../../tests/vectors/", import.meta.url);
+const vectors = readdirSync(folder)
+  .filter((name) => name.endsWith(".json"))
+  .sort()
+  .flatMap((name) => {
+    const document = JSON.parse(readFileSync(new URL(name, folder), "utf8"));
+    return (document.vectors ?? [document]).map((vector) => ({ file: name, vector }));
+  });
+
+export function run(vector) {
+  const expect = vector.expect ?? {};
+  const rejected = new Map((expect.rejected ?? []).map((item) => [item.index, item.codes]));
+  const warned = new Map((expect.warnings ?? []).map((item) => [item.index, item.codes]));
+  const failures = [];
+  const engagement = new Engagement("");
+  try {
+    vector.events.forEach((event, index) => {
+      let warnings;
+      try {
+        warnings = engagement.apply(event).map((finding) => finding.code);
+      } catch (error) {
+        if (!(error instanceof CoachflowError)) throw error;
+        const codes = error.violations.map((finding) => finding.code);
+        if (!rejected.has(index)) failures.push(`event ${index}: unexpectedly rejected: ${error.message}`);
+        else {
+          const missing = rejected.get(index).filter((code) => !codes.includes(code));
+          if (missing.length) failures.push(`event ${index}: rejected without ${missing}: ${error.message}`);
+        }
+        if (warned.has(index)) failures.push(`event ${index}: warnings expected, but the event was rejected`);
+        return;
+      }
+      if (rejected.has(index)) failures.push(`event ${index}: applied, but should be rejected with ${rejected.get(index)}`);
+      const missing = (warned.get(index) ?? []).filter((code) => !warnings.includes(code));
+      if (missing.length) failures.push(`event ${index}: warnings lack ${missing} (got ${warnings})`);
+    });
+    for (const index of [...rejected.keys(), ...warned.keys()]) {
+      if (index >= vector.events.length) failures.push(`expectation names event ${index}, but there are ${vector.events.length} events`);
+    }
+    if (expect.stage !== undefined && engagement.stage !== expect.stage) {
+      failures.push(`stage is ${engagement.stage}, expected ${expect.stage}`);
+    }
+    for (const [stage, wanted] of Object.entries(expect.requirements ?? {})) {
+      const unmet = engagement.requirements(stage).filter((r) => !r.met).map((r) => r.code).sort();
+      if (JSON.stringify(unmet) !== JSON.stringify([...wanted.unmet].sort())) {
+        failures.push(`requirements for ${stage}: unmet [${unmet}], expected [${wanted.unmet}]`);
+      }
+    }
+    for (const [role, wanted] of Object.entries(expect.views ?? {})) {
+      const text = JSON.stringify(engagement.viewAs(role));
+      for (const item of wanted.contains ?? []) if (!text.includes(item)) failures.push(`the ${role} view lacks ${item}`);
+      for (const item of wanted.excludes ?? []) if (text.includes(item)) failures.push(`the ${role} view shows ${item}`);
+    }
+  } finally {
+    engagement.free();
+  }
+  return failures;
+}
+
+for (const { file, vector } of vectors) {
+  test(`${file}: ${vector.name}`, () => {
+    assert.deepEqual(run(vector), []);
+  });
+}
+
+test("every vector file is found", () => {
+  assert.ok(vectors.length >= 67, `only ${vectors.length} vectors`);
+});
+
+test("the runner fails a vector whose expectation is wrong", () => {
+  const { vector } = vectors[0];
+  const wrong = { ...vector, expect: { ...vector.expect, stage: "completed" } };
+  assert.ok(run(wrong).some((failure) => failure.includes("expected completed")));
+});

@@ -1,0 +1,109 @@
+/** One violated rule or one warning. */
+export interface Finding {
+  code: RuleCode;
+  /** The rule reference, e.g. "S3" (docs/rules.md). */
+  rule: string;
+  message: string;
+}
+
+/** One guard of a target stage and whether it holds now. */
+export interface Requirement {
+  code: RuleCode;
+  rule: string;
+  met: boolean;
+  message: string;
+}
+
+/** The verdict of `check`: `ok` with warnings, or the violations. */
+export interface CheckResult {
+  ok: boolean;
+  violations: Finding[];
+  warnings: Finding[];
+}
+
+/** One action agreed in a session's `action_commitment` step. */
+export interface ActionItem {
+  id: string;
+  description: string;
+  /** YYYY-MM-DD */
+  due?: string;
+}
+
+/** A programme's policy (contract section 2); `engagement_opened` may override any part. */
+export interface Policy {
+  sessions: number;
+  midpoint_check_in: MidpointCheckIn;
+  require_orientation: boolean;
+  require_preliminary_discussion: boolean;
+  require_acknowledgements: boolean;
+  min_goals: number;
+  late_cancellation_hours: number;
+  script_enforcement: ScriptEnforcement;
+  script?: { name: string; required: boolean; owners: Role[] }[];
+  min_raters: number;
+}
+
+/** Something a participant still owes. */
+export interface Obligation {
+  participant: string;
+  role: Role;
+  kind: string;
+  message: string;
+  /** YYYY-MM-DD, for overdue actions. */
+  due?: string;
+}
+
+/** What a participant may see. The fields depend on `role`; see docs/views.md. */
+export interface View {
+  role: Role;
+  engagement: string;
+  viewer: string;
+  stage: Stage;
+  [field: string]: unknown;
+}
+
+/** Analytics of one engagement, from the programme admin's view: no confidential content. */
+export interface Metrics {
+  engagement: string;
+  stage: Stage;
+  completed: boolean;
+  discontinued: boolean;
+  discontinued_by: Role | null;
+  entered_pre_work: string | null;
+  entered_goal_setting: string | null;
+  entered_coaching: string | null;
+  entered_final_review: string | null;
+  entered_completed: string | null;
+  entered_discontinued: string | null;
+  days_pre_work: number | null;
+  days_goal_setting: number | null;
+  days_coaching: number | null;
+  days_final_review: number | null;
+  sessions_held: number;
+  sessions_cancelled: number;
+  sessions_cancelled_late: number;
+  sessions_missed: number;
+  mean_session_rating: number | null;
+  latest_engagement_level: EngagementLevel | null;
+  goals: number;
+  goals_achieved: number;
+  goals_partially_achieved: number;
+  goals_not_achieved: number;
+  goals_dropped: number;
+}
+
+/** Whether a participant may see a record, and why. */
+export interface Visibility {
+  record: string;
+  viewer: string;
+  role: Role;
+  visible: boolean;
+  reason:
+    | "always_visible_to_role"
+    | "confidential_by_default"
+    | "consent_granted"
+    | "never_visible_to_role"
+    | "hidden_from_everyone"
+    | "below_anonymity_threshold";
+  message: string;
+}

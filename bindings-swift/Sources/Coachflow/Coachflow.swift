@@ -1,0 +1,247 @@
+// The public Swift API of coachflow. It wraps the types uniffi generates (CoachflowNative),
+// which stay internal to the package.
+import CoachflowNative
+import Foundation
+
+/// An engagement stage, in contract order.
+public enum Stage: String, CaseIterable, Codable, Sendable {
+    case preWork = "pre_work"
+    case goalSetting = "goal_setting"
+    case coaching
+    case finalReview = "final_review"
+    case completed
+    case discontinued
+}
+
+/// A participant's role.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case coachee
+    case supervisor
+    case coach
+    case programAdmin = "program_admin"
+}
+
+/// One violated rule or one warning.
+public struct Finding: Equatable, Hashable, Codable, Sendable {
+    /// The stable code, e.g. "coach_not_assigned".
+    public let code: String
+    /// The rule reference, e.g. "S1".
+    public let rule: String
+    /// The finding in words.
+    public let message: String
+
+    init(_ native: CoachflowNative.Finding) {
+        code = native.code
+        rule = native.rule
+        message = native.message
+    }
+}
+
+/// One guard of a target stage and whether it holds now.
+public struct Requirement: Equatable, Sendable {
+    public let code: String
+    public let rule: String
+    public let met: Bool
+    public let message: String
+}
+
+/// The verdict of `Engagement.check`: whether the event would apply, and why not.
+public struct CheckResult: Equatable, Sendable {
+    public let ok: Bool
+    public let violations: [Finding]
+    public let warnings: [Finding]
+}
+
+/// Every error coachflow throws, with the stable code of the other languages.
+public enum CoachflowError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An event broke rules and nothing changed. `index` is set for replays.
+    case ruleViolation(code: String, violations: [Finding], index: Int?, message: String)
+    /// An argument the call does not accept (an unknown stage name, a malformed date).
+    case invalidArgument(message: String)
+    /// coachflow failed internally; always a bug.
+    case internalError(message: String)
+
+    /// The stable code: a rule code, "invalid_argument" or "internal_error".
+    public var code: String {
+        switch self {
+        case let .ruleViolation(code, _, _, _): return code
+        case .invalidArgument: return "invalid_argument"
+        case .internalError: return "internal_error"
+        }
+    }
+
+    /// The violations of a rule violation; empty otherwise.
+    public var violations: [Finding] {
+        if case let .ruleViolation(_, violations, _, _) = self { return violations }
+        return []
+    }
+
+    public var description: String {
+        switch self {
+        case let .ruleViolation(_, _, _, message), let .invalidArgument(message), let .internalError(message):
+            return "\(code): \(message)"
+        }
+    }
+
+    init(_ native: CoachflowNative.CoachflowError) {
+        switch native {
+        case let .RuleViolation(code, message, violations, index):
+            self = .ruleViolation(code: code, violations: violations.map(Finding.init), index: index.map { Int($0) }, message: message)
+        case let .Boundary(code, message):
+            self = code == "invalid_argument" ? .invalidArgument(message: message) : .internalError(message: message)
+        }
+    }
+}
+
+/// Runs a generated call, turning its error into `CoachflowError`.
+private func translated<T>(_ call: () throws -> T) throws -> T {
+    do {
+        return try call()
+    } catch let error as CoachflowNative.CoachflowError {
+        throw CoachflowError(error)
+    }
+}
+
+/// The parts of a view every role has; decode the JSON yourself for the rest (docs/views.md).
+public struct ViewSummary: Decodable, Equatable, Sendable {
+    public let role: Role
+    public let engagement: String
+    public let viewer: String
+    public let stage: Stage
+}
+
+/// Something a participant still owes.
+public struct Obligation: Decodable, Equatable, Sendable {
+    public let participant: String
+    public let role: Role
+    public let kind: String
+    public let message: String
+    public let due: String?
+}
+
+/// Analytics of one engagement, computed from the programme admin's view.
+public struct Metrics: Decodable, Equatable, Sendable {
+    public let engagement: String
+    public let stage: Stage
+    public let completed: Bool
+    public let discontinued: Bool
+    public let discontinuedBy: Role?
+    public let sessionsHeld: Int
+    public let sessionsCancelled: Int
+    public let sessionsMissed: Int
+    public let meanSessionRating: Double?
+    public let goals: Int
+    public let goalsAchieved: Int
+    public let daysPreWork: Double?
+    public let daysGoalSetting: Double?
+    public let daysCoaching: Double?
+    public let daysFinalReview: Double?
+}
+
+private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    do {
+        return try decoder.decode(type, from: Data(json.utf8))
+    } catch {
+        throw CoachflowError.internalError(message: "could not decode \(T.self): \(error)")
+    }
+}
+
+/// One coaching engagement: the fold of its events. Events are JSON strings.
+///
+/// Safe to share between threads: the Rust side is `Send + Sync` and serialises access.
+public final class Engagement: @unchecked Sendable {
+    private let native: CoachflowNative.Engagement
+
+    private init(native: CoachflowNative.Engagement) {
+        self.native = native
+    }
+
+    /// An engagement with this id and no events yet.
+    public convenience init(id: String) {
+        self.init(native: CoachflowNative.Engagement(id: id))
+    }
+
+    /// Replays a log given as one JSON string per event; throws at the first rejected event.
+    public static func replay(events: [String]) throws -> Engagement {
+        try Engagement(native: translated { try CoachflowNative.Engagement.replay(events: events) })
+    }
+
+    /// Replays a log written as JSON Lines.
+    public static func replay(jsonLines: String) throws -> Engagement {
+        try Engagement(native: translated { try CoachflowNative.Engagement.replayJsonl(text: jsonLines) })
+    }
+
+    /// Applies an event; returns its warnings. Throws `CoachflowError.ruleViolation` listing
+    /// every broken rule, and then nothing has changed.
+    @discardableResult
+    public func apply(_ event: String) throws -> [Finding] {
+        try translated { try native.apply(event: event) }.map(Finding.init)
+    }
+
+    /// What `apply` would do, without changing anything. Never throws for rule problems.
+    public func check(_ event: String) -> CheckResult {
+        do {
+            let result = try native.check(event: event)
+            return CheckResult(ok: result.ok, violations: result.violations.map(Finding.init), warnings: result.warnings.map(Finding.init))
+        } catch {
+            let finding = Finding(CoachflowNative.Finding(code: "internal_error", rule: "", message: "\(error)"))
+            return CheckResult(ok: false, violations: [finding], warnings: [])
+        }
+    }
+
+    /// Every guard of the target stage, met or not: the checklist before "advance".
+    public func requirements(for stage: Stage) -> [Requirement] {
+        // The stage is one of the enum's names, so the only possible error is internal.
+        let list = (try? native.requirements(stage: stage.rawValue)) ?? []
+        return list.map { Requirement(code: $0.code, rule: $0.rule, met: $0.met, message: $0.message) }
+    }
+
+    /// The event types this participant may record now.
+    public func allowedEvents(for participant: String) throws -> [String] {
+        try translated { try native.allowedEvents(participant: participant) }
+    }
+
+    /// What each participant still owes as of a date written YYYY-MM-DD.
+    public func obligations(asOf date: String) throws -> [Obligation] {
+        try decode([Obligation].self, translated { try native.obligationsJson(asOf: date) })
+    }
+
+    /// What this participant may see, as JSON.
+    public func view(participant: String) throws -> String {
+        try translated { try native.viewJson(participant: participant) }
+    }
+
+    /// What the (first) participant with this role may see, as JSON.
+    public func view(as role: Role) throws -> String {
+        try translated { try native.viewAsJson(role: role.rawValue) }
+    }
+
+    /// The common part of a role's view, decoded.
+    public func viewSummary(as role: Role) throws -> ViewSummary {
+        try decode(ViewSummary.self, view(as: role))
+    }
+
+    /// Analytics of this engagement.
+    public func metrics() throws -> Metrics {
+        try decode(Metrics.self, translated { try native.metricsJson() })
+    }
+
+    /// Whether `viewer` may see `record`, and why, as JSON.
+    public func explainVisibility(viewer: String, record: String) throws -> String {
+        try translated { try native.explainVisibilityJson(viewer: viewer, record: record) }
+    }
+
+    /// The engagement id.
+    public var id: String { native.id() }
+
+    /// The current stage.
+    public var stage: Stage { Stage(rawValue: native.stage()) ?? .preWork }
+
+    /// The number of events applied.
+    public var eventCount: Int { Int(native.eventCount()) }
+
+    /// The log as JSON Lines.
+    public func toJsonl() -> String { native.toJsonl() }
+}

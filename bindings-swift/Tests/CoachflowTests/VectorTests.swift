@@ -1,0 +1,78 @@
+import Coachflow
+import XCTest
+
+/// Runs one vector through the Swift API; returns every failure.
+func runVector(_ vector: JSONValue) -> [String] {
+    let expect = vector["expect"] ?? .object([:])
+    var rejected: [Int: [String]] = [:]
+    var warned: [Int: [String]] = [:]
+    for item in expect["rejected"]?.array ?? [] { rejected[item["index"]!.int!] = item["codes"]!.strings }
+    for item in expect["warnings"]?.array ?? [] { warned[item["index"]!.int!] = item["codes"]!.strings }
+    var failures: [String] = []
+    let engagement = Engagement(id: "")
+    let events = vector["events"]!.array
+    for (index, event) in events.enumerated() {
+        do {
+            let warnings = try engagement.apply(event.text).map(\.code)
+            if let codes = rejected[index] { failures.append("event \(index): applied, but should be rejected with \(codes)") }
+            let missing = (warned[index] ?? []).filter { !warnings.contains($0) }
+            if !missing.isEmpty { failures.append("event \(index): warnings lack \(missing) (got \(warnings))") }
+        } catch let error as CoachflowError {
+            let codes = error.violations.map(\.code)
+            if let wanted = rejected[index] {
+                let missing = wanted.filter { !codes.contains($0) }
+                if !missing.isEmpty { failures.append("event \(index): rejected without \(missing): \(error)") }
+            } else {
+                failures.append("event \(index): unexpectedly rejected: \(error)")
+            }
+            if warned[index] != nil { failures.append("event \(index): warnings expected, but the event was rejected") }
+        } catch {
+            failures.append("event \(index): unexpected error \(error)")
+        }
+    }
+    for index in Array(rejected.keys) + Array(warned.keys) where index >= events.count {
+        failures.append("expectation names event \(index), but there are \(events.count) events")
+    }
+    if let stage = expect["stage"]?.string, engagement.stage.rawValue != stage {
+        failures.append("stage is \(engagement.stage.rawValue), expected \(stage)")
+    }
+    if case let .object(requirements)? = expect["requirements"] {
+        for (name, wanted) in requirements {
+            guard let stage = Stage(rawValue: name) else { failures.append("unknown stage \(name)"); continue }
+            let unmet = Set(engagement.requirements(for: stage).filter { !$0.met }.map(\.code))
+            if unmet != Set(wanted["unmet"]!.strings) {
+                failures.append("requirements for \(name): unmet \(unmet.sorted()), expected \(wanted["unmet"]!.strings.sorted())")
+            }
+        }
+    }
+    if case let .object(views)? = expect["views"] {
+        for (name, wanted) in views {
+            guard let role = Role(rawValue: name), let text = try? engagement.view(as: role) else {
+                failures.append("no \(name) view"); continue
+            }
+            failures += (wanted["contains"]?.strings ?? []).filter { !text.contains($0) }.map { "the \(name) view lacks \($0)" }
+            failures += (wanted["excludes"]?.strings ?? []).filter { text.contains($0) }.map { "the \(name) view shows \($0)" }
+        }
+    }
+    return failures
+}
+
+final class VectorTests: XCTestCase {
+    func testEveryConformanceVector() throws {
+        let vectors = try loadVectors()
+        XCTAssertGreaterThanOrEqual(vectors.count, 67)
+        for (file, vector) in vectors {
+            XCTAssertEqual(runVector(vector), [], "\(file): \(vector["name"]?.string ?? "?")")
+        }
+    }
+
+    func testTheRunnerFailsAVectorWhoseExpectationIsWrong() throws {
+        let (_, vector) = try loadVectors()[0]
+        guard case var .object(fields) = vector, case var .object(expect) = fields["expect"] ?? .object([:]) else {
+            return XCTFail("a vector is an object")
+        }
+        expect["stage"] = .string("completed")
+        fields["expect"] = .object(expect)
+        XCTAssertTrue(runVector(.object(fields)).contains { $0.contains("expected completed") })
+    }
+}

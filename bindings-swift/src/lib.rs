@@ -1,0 +1,261 @@
+//! The uniffi layer of the Swift package.
+//!
+//! Only conversions: events arrive as JSON text, results leave as records or JSON text, and
+//! errors as [`CoachflowError`] with the stable codes. The Swift facade in
+//! `Sources/Coachflow` wraps these generated types so that apps never see them. Every call
+//! runs inside [`catch_panic`], so a bug becomes an `internal_error`, never a crash.
+
+use coachflow::boundary::{self, catch_panic, BoundaryError, CheckResult as CoreCheckResult};
+use coachflow::{Rejection, ReplayError};
+use serde::Serialize;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+uniffi::setup_scaffolding!();
+
+/// One violated rule or one warning.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Finding {
+    /// The stable code, e.g. `coach_not_assigned`.
+    pub code: String,
+    /// The rule reference, e.g. `S1`.
+    pub rule: String,
+    /// The finding in words.
+    pub message: String,
+}
+
+impl From<coachflow::Finding> for Finding {
+    fn from(finding: coachflow::Finding) -> Finding {
+        Finding { code: finding.code.as_str().to_owned(), rule: finding.rule.to_owned(), message: finding.message }
+    }
+}
+
+fn findings(list: Vec<coachflow::Finding>) -> Vec<Finding> {
+    list.into_iter().map(Finding::from).collect()
+}
+
+/// One guard of a target stage and whether it holds.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Requirement {
+    /// The code reported when the guard is unmet.
+    pub code: String,
+    /// The rule reference, `S1` ... `S12`.
+    pub rule: String,
+    /// Whether the guard holds now.
+    pub met: bool,
+    /// What the guard asks, and what is missing.
+    pub message: String,
+}
+
+/// The verdict of `check`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CheckResult {
+    /// Whether the event would apply.
+    pub ok: bool,
+    /// Every violated rule; empty when `ok`.
+    pub violations: Vec<Finding>,
+    /// The warnings the event would bring.
+    pub warnings: Vec<Finding>,
+}
+
+impl From<CoreCheckResult> for CheckResult {
+    fn from(result: CoreCheckResult) -> CheckResult {
+        CheckResult { ok: result.ok, violations: findings(result.violations), warnings: findings(result.warnings) }
+    }
+}
+
+/// Every error of the Swift package.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum CoachflowError {
+    /// An event broke rules; nothing changed. `code` is the first violation's.
+    #[error("{message}")]
+    RuleViolation {
+        /// The first violation's code.
+        code: String,
+        /// Every violation, in words.
+        message: String,
+        /// Every violated rule.
+        violations: Vec<Finding>,
+        /// For replays: the position of the rejected event.
+        index: Option<u64>,
+    },
+    /// Not a rule problem: `invalid_argument`, `io_error` or `internal_error`.
+    #[error("{message}")]
+    Boundary {
+        /// The boundary code.
+        code: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl From<BoundaryError> for CoachflowError {
+    fn from(error: BoundaryError) -> CoachflowError {
+        CoachflowError::Boundary { code: error.code.as_str().to_owned(), message: error.message }
+    }
+}
+
+impl CoachflowError {
+    fn rejected(rejection: Rejection, index: Option<usize>) -> CoachflowError {
+        let code = rejection.violations.first().map_or("invalid_event", |finding| finding.code.as_str()).to_owned();
+        let message = match index {
+            Some(index) => format!("event {index} was rejected: {rejection}"),
+            None => rejection.to_string(),
+        };
+        let index = index.map(|index| index as u64);
+        CoachflowError::RuleViolation { code, message, violations: findings(rejection.violations), index }
+    }
+
+    fn finding(finding: coachflow::Finding) -> CoachflowError {
+        CoachflowError::rejected(Rejection { violations: vec![finding] }, None)
+    }
+
+    fn replay(error: ReplayError) -> CoachflowError {
+        CoachflowError::rejected(error.rejection, Some(error.index))
+    }
+}
+
+/// Runs a call with panics caught.
+fn guarded<T>(work: impl FnOnce() -> Result<T, CoachflowError>) -> Result<T, CoachflowError> {
+    catch_panic(work)?
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, CoachflowError> {
+    serde_json::to_string(value).map_err(|error| {
+        CoachflowError::Boundary { code: boundary::BoundaryCode::InternalError.as_str().to_owned(), message: error.to_string() }
+    })
+}
+
+/// One coaching engagement: the fold of its events. Safe to share between threads.
+#[derive(uniffi::Object)]
+pub struct Engagement {
+    inner: Mutex<coachflow::Engagement>,
+}
+
+impl Engagement {
+    /// A poisoned lock still holds a whole engagement: `apply` changes nothing until its fold,
+    /// which cannot fail.
+    fn lock(&self) -> MutexGuard<'_, coachflow::Engagement> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wrap(engagement: coachflow::Engagement) -> Arc<Engagement> {
+        Arc::new(Engagement { inner: Mutex::new(engagement) })
+    }
+}
+
+#[uniffi::export]
+impl Engagement {
+    /// An engagement with this id and no events yet.
+    #[uniffi::constructor]
+    pub fn new(id: String) -> Arc<Engagement> {
+        Engagement::wrap(coachflow::Engagement::new(id))
+    }
+
+    /// Replays a log given as one JSON string per event.
+    #[uniffi::constructor]
+    pub fn replay(events: Vec<String>) -> Result<Arc<Engagement>, CoachflowError> {
+        guarded(|| {
+            let mut read = Vec::with_capacity(events.len());
+            for (index, text) in events.iter().enumerate() {
+                let event = coachflow::Event::from_json(text)
+                    .map_err(|rejection| CoachflowError::rejected(rejection, Some(index)))?;
+                read.push(event);
+            }
+            coachflow::Engagement::replay(read).map(Engagement::wrap).map_err(CoachflowError::replay)
+        })
+    }
+
+    /// Replays a log written as JSON Lines.
+    #[uniffi::constructor]
+    pub fn replay_jsonl(text: String) -> Result<Arc<Engagement>, CoachflowError> {
+        guarded(|| coachflow::Engagement::replay_jsonl(&text).map(Engagement::wrap).map_err(CoachflowError::replay))
+    }
+
+    /// Applies an event (JSON); returns its warnings.
+    pub fn apply(&self, event: String) -> Result<Vec<Finding>, CoachflowError> {
+        guarded(|| {
+            let event = coachflow::Event::from_json(&event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
+            let applied = self.lock().apply(event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
+            Ok(findings(applied.warnings))
+        })
+    }
+
+    /// What `apply` would do, without changing anything.
+    pub fn check(&self, event: String) -> Result<CheckResult, CoachflowError> {
+        guarded(|| Ok(CoreCheckResult::of_json(&self.lock(), &event).into()))
+    }
+
+    /// Every guard of the target stage, met or not.
+    pub fn requirements(&self, stage: String) -> Result<Vec<Requirement>, CoachflowError> {
+        guarded(|| {
+            let stage = boundary::parse_stage(&stage)?;
+            Ok(self
+                .lock()
+                .requirements(stage)
+                .into_iter()
+                .map(|requirement| Requirement {
+                    code: requirement.code.as_str().to_owned(),
+                    rule: requirement.rule.to_owned(),
+                    met: requirement.met,
+                    message: requirement.message,
+                })
+                .collect())
+        })
+    }
+
+    /// The event types this participant may record now.
+    pub fn allowed_events(&self, participant: String) -> Result<Vec<String>, CoachflowError> {
+        guarded(|| {
+            let types = self.lock().allowed_events(&participant).map_err(CoachflowError::finding)?;
+            Ok(types.into_iter().map(|event_type| event_type.as_str().to_owned()).collect())
+        })
+    }
+
+    /// What each participant still owes as of `YYYY-MM-DD`, as JSON.
+    pub fn obligations_json(&self, as_of: String) -> Result<String, CoachflowError> {
+        guarded(|| json(&self.lock().obligations(boundary::parse_date(&as_of)?)))
+    }
+
+    /// What this participant may see, as JSON.
+    pub fn view_json(&self, participant: String) -> Result<String, CoachflowError> {
+        guarded(|| json(&self.lock().view(&participant).map_err(CoachflowError::finding)?))
+    }
+
+    /// What the (first) participant with this role may see, as JSON.
+    pub fn view_as_json(&self, role: String) -> Result<String, CoachflowError> {
+        guarded(|| {
+            let role = boundary::parse_role(&role)?;
+            json(&self.lock().view_as(role).map_err(CoachflowError::finding)?)
+        })
+    }
+
+    /// Analytics of this engagement, as JSON.
+    pub fn metrics_json(&self) -> Result<String, CoachflowError> {
+        guarded(|| json(&self.lock().metrics()))
+    }
+
+    /// Whether `viewer` may see `record`, and why, as JSON.
+    pub fn explain_visibility_json(&self, viewer: String, record: String) -> Result<String, CoachflowError> {
+        guarded(|| json(&self.lock().explain_visibility(&viewer, &record).map_err(CoachflowError::finding)?))
+    }
+
+    /// The engagement id.
+    pub fn id(&self) -> String {
+        self.lock().id().to_owned()
+    }
+
+    /// The current stage (snake_case).
+    pub fn stage(&self) -> String {
+        self.lock().stage().as_str().to_owned()
+    }
+
+    /// The number of events applied.
+    pub fn event_count(&self) -> u64 {
+        self.lock().log().len() as u64
+    }
+
+    /// The log as JSON Lines.
+    pub fn to_jsonl(&self) -> String {
+        self.lock().to_jsonl()
+    }
+}

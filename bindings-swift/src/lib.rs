@@ -120,8 +120,9 @@ fn guarded<T>(work: impl FnOnce() -> Result<T, CoachflowError>) -> Result<T, Coa
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, CoachflowError> {
-    serde_json::to_string(value).map_err(|error| {
-        CoachflowError::Boundary { code: boundary::BoundaryCode::InternalError.as_str().to_owned(), message: error.to_string() }
+    serde_json::to_string(value).map_err(|error| CoachflowError::Boundary {
+        code: boundary::BoundaryCode::InternalError.as_str().to_owned(),
+        message: error.to_string(),
     })
 }
 
@@ -174,7 +175,8 @@ impl Engagement {
     /// Applies an event (JSON); returns its warnings.
     pub fn apply(&self, event: String) -> Result<Vec<Finding>, CoachflowError> {
         guarded(|| {
-            let event = coachflow::Event::from_json(&event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
+            let event =
+                coachflow::Event::from_json(&event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
             let applied = self.lock().apply(event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
             Ok(findings(applied.warnings))
         })

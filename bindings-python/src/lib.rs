@@ -374,7 +374,7 @@ impl Engagement {
     fn allowed_events(&self, py: Python<'_>, participant: &str) -> PyResult<Vec<&'static str>> {
         self.read(py, |engagement| match engagement.allowed_events(participant) {
             Ok(types) => Ok(types.into_iter().map(|event_type| event_type.as_str()).collect()),
-            Err(finding) => Err(rule_violation(py, Rejection { violations: vec![finding] }, None)),
+            Err(finding) => Err(rule_violation(py, finding.into(), None)),
         })
     }
 
@@ -388,7 +388,7 @@ impl Engagement {
     fn view<'py>(&self, py: Python<'py>, participant: &str) -> PyResult<Bound<'py, PyAny>> {
         self.read(py, |engagement| match engagement.view(participant) {
             Ok(view) => to_python(py, &view),
-            Err(finding) => Err(rule_violation(py, Rejection { violations: vec![finding] }, None)),
+            Err(finding) => Err(rule_violation(py, finding.into(), None)),
         })
     }
 
@@ -397,7 +397,7 @@ impl Engagement {
         let role = boundary::parse_role(role).map_err(|error| boundary_error(py, error))?;
         self.read(py, |engagement| match engagement.view_as(role) {
             Ok(view) => to_python(py, &view),
-            Err(finding) => Err(rule_violation(py, Rejection { violations: vec![finding] }, None)),
+            Err(finding) => Err(rule_violation(py, finding.into(), None)),
         })
     }
 
@@ -410,7 +410,7 @@ impl Engagement {
     fn explain_visibility<'py>(&self, py: Python<'py>, viewer: &str, record: &str) -> PyResult<Bound<'py, PyAny>> {
         self.read(py, |engagement| match engagement.explain_visibility(viewer, record) {
             Ok(visibility) => to_python(py, &visibility),
-            Err(finding) => Err(rule_violation(py, Rejection { violations: vec![finding] }, None)),
+            Err(finding) => Err(rule_violation(py, finding.into(), None)),
         })
     }
 

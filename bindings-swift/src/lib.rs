@@ -106,7 +106,7 @@ impl CoachflowError {
     }
 
     fn finding(finding: coachflow::Finding) -> CoachflowError {
-        CoachflowError::rejected(Rejection { violations: vec![finding] }, None)
+        CoachflowError::rejected(finding.into(), None)
     }
 
     fn replay(error: ReplayError) -> CoachflowError {

@@ -54,7 +54,7 @@ fn rejection_error(rejection: &Rejection, index: Option<usize>) -> JsValue {
 }
 
 fn finding_error(finding: Finding) -> JsValue {
-    rejection_error(&Rejection { violations: vec![finding] }, None)
+    rejection_error(&finding.into(), None)
 }
 
 fn replay_error(error: &ReplayError) -> JsValue {
@@ -140,11 +140,7 @@ impl Engagement {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let result = match read_event(&event) {
-            Ok(event) => CheckResult::of(&self.inner, &event),
-            Err(rejection) => CheckResult { ok: false, violations: rejection.violations, warnings: Vec::new() },
-        };
-        to_js(&result)
+        to_js(&CheckResult::from_verdict(read_event(&event).and_then(|event| self.inner.check(&event))))
     }
 
     /// Every guard of the target stage, met or not: the checklist before "advance".

@@ -5,7 +5,7 @@
 //! it crosses into another language) carry one of the [`BoundaryCode`]s instead. Every
 //! binding raises both with the same `code` strings.
 
-use crate::codes::Finding;
+use crate::codes::{Finding, Rejection};
 use crate::engine::Engagement;
 use crate::event::Event;
 use crate::model::{Role, Stage};
@@ -108,20 +108,18 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    /// Checks an event against an engagement.
-    pub fn of(engagement: &Engagement, event: &Event) -> CheckResult {
-        match engagement.check(event) {
+    /// The verdict of reading and checking an event: the warnings, or every violation
+    /// (a malformed event is a violation, not an error).
+    pub fn from_verdict(verdict: Result<Vec<Finding>, Rejection>) -> CheckResult {
+        match verdict {
             Ok(warnings) => CheckResult { ok: true, violations: Vec::new(), warnings },
             Err(rejection) => CheckResult { ok: false, violations: rejection.violations, warnings: Vec::new() },
         }
     }
 
-    /// Checks an event written as JSON; a malformed event is a violation, not an error.
+    /// Checks an event written as JSON.
     pub fn of_json(engagement: &Engagement, event: &str) -> CheckResult {
-        match Event::from_json(event) {
-            Ok(event) => CheckResult::of(engagement, &event),
-            Err(rejection) => CheckResult { ok: false, violations: rejection.violations, warnings: Vec::new() },
-        }
+        CheckResult::from_verdict(Event::from_json(event).and_then(|event| engagement.check(&event)))
     }
 }
 

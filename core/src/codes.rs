@@ -239,6 +239,13 @@ impl Rejection {
     }
 }
 
+impl From<Finding> for Rejection {
+    /// A rejection for one violated rule, e.g. the finding of a view asked of a stranger.
+    fn from(finding: Finding) -> Rejection {
+        Rejection { violations: vec![finding] }
+    }
+}
+
 fn render_findings(findings: &[Finding]) -> String {
     let parts: Vec<String> = findings.iter().map(ToString::to_string).collect();
     parts.join("; ")

@@ -53,6 +53,8 @@ codes! {
     UnsupportedSchema = "unsupported_schema": "the event declares a `schema` version other than 1",
     /// The event is not well formed: bad JSON, a missing or mistyped field, an unknown field.
     InvalidEvent = "invalid_event": "the event is malformed: bad JSON, a missing, mistyped, out-of-range or unknown field",
+    /// The input is over one of the size caps of [`crate::Limits`].
+    LimitExceeded = "limit_exceeded": "a line, text, list, engagement or log is over a size cap of `Limits`",
     /// The event's `type` is not one the contract knows.
     UnknownEventType = "unknown_event_type": "`type` names no event type of the contract",
     /// `seq` skips numbers.

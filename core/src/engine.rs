@@ -3,6 +3,7 @@
 
 use crate::codes::{Code, Finding, Rejection};
 use crate::event::{Event, EventBody, EventType, StepContent, Timestamp, MAX_PARTICIPANT_ID_CHARS};
+use crate::limits::Limits;
 use crate::model::{MeetingKind, MidpointCheckIn, Policy, Role, ScriptEnforcement, Stage};
 use crate::rules::{accepted_stages, permitted_roles, GUARDS};
 use crate::state::*;
@@ -106,6 +107,7 @@ pub struct Engagement {
     sponsor_explanations: Vec<Note>,
     coach_changes: Vec<CoachChange>,
     log: Vec<Event>,
+    limits: Limits,
 }
 
 impl Engagement {
@@ -139,15 +141,35 @@ impl Engagement {
             sponsor_explanations: Vec::new(),
             coach_changes: Vec::new(),
             log: Vec::new(),
+            limits: Limits::DEFAULT,
         }
+    }
+
+    /// The same engagement with other size caps; every later event is checked against them.
+    pub fn with_limits(mut self, limits: Limits) -> Engagement {
+        self.limits = limits;
+        self
+    }
+
+    /// The size caps events are checked against ([`Limits::DEFAULT`] unless changed).
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Replays a whole log of one engagement; the id is the first event's. Stops at the first
     /// rejected event.
     pub fn replay(events: impl IntoIterator<Item = Event>) -> Result<Engagement, ReplayError> {
+        Engagement::replay_with_limits(events, &Limits::DEFAULT)
+    }
+
+    /// [`Engagement::replay`] under other size caps.
+    pub fn replay_with_limits(
+        events: impl IntoIterator<Item = Event>,
+        limits: &Limits,
+    ) -> Result<Engagement, ReplayError> {
         let mut events = events.into_iter().peekable();
         let id = events.peek().map(|event| event.engagement.clone()).unwrap_or_default();
-        let mut engagement = Engagement::new(id);
+        let mut engagement = Engagement::new(id).with_limits(*limits);
         for (index, event) in events.enumerate() {
             engagement.apply(event).map_err(|rejection| ReplayError { index, rejection })?;
         }
@@ -164,14 +186,23 @@ impl Engagement {
     /// assert_eq!((error.index, error.rejection.codes()), (1, vec![Code::InvalidEvent]));
     /// ```
     pub fn replay_jsonl(text: &str) -> Result<Engagement, ReplayError> {
+        Engagement::replay_jsonl_with_limits(text, &Limits::DEFAULT)
+    }
+
+    /// [`Engagement::replay_jsonl`] under other size caps, `max_line_bytes` included.
+    pub fn replay_jsonl_with_limits(text: &str, limits: &Limits) -> Result<Engagement, ReplayError> {
         let mut engagement: Option<Engagement> = None;
         for (index, line) in text.lines().filter(|line| !line.trim().is_empty()).enumerate() {
             let fail = |rejection| ReplayError { index, rejection };
+            if line.len() > limits.max_line_bytes {
+                return Err(fail(limits.line_too_long(line.len()).into()));
+            }
             let event = Event::from_json(line).map_err(fail)?;
-            let target = engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()));
+            let target =
+                engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
             target.apply(event).map_err(fail)?;
         }
-        Ok(engagement.unwrap_or_else(|| Engagement::new("")))
+        Ok(engagement.unwrap_or_else(|| Engagement::new("").with_limits(*limits)))
     }
 
     /// Applies an event: either every rule holds and the event is appended (its `seq`
@@ -534,6 +565,15 @@ impl Engagement {
 
     fn evaluate(&self, event: &Event) -> Verdict {
         let mut verdict = Verdict::default();
+        // Size first: a rule message should never have to quote an oversized value.
+        if self.log.len() >= self.limits.max_events_per_engagement {
+            verdict.violations.push(self.limits.too_many_events());
+            return verdict;
+        }
+        if let Err(finding) = self.limits.check_event(event) {
+            verdict.violations.push(finding);
+            return verdict;
+        }
         let kind = event.event_type();
         if !self.id.is_empty() && event.engagement != self.id {
             verdict.fail(

@@ -2,6 +2,7 @@
 //! the parser that turns a JSON object into an [`Event`] with precise rule codes.
 
 use crate::codes::{Code, Finding, Rejection};
+use crate::limits::{Measured, Meter};
 use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, Policy, RaterGroup, Role};
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use serde::de::value::MapDeserializer;
@@ -118,6 +119,13 @@ macro_rules! payload {
         impl Payload for $name {
             fn decode(fields: Vec<(Key<'_>, &RawValue)>) -> Result<Self, Finding> {
                 decode_fields(fields)
+            }
+        }
+
+        impl Measured for $name {
+            fn measure(&self, meter: &mut Meter<'_>) {
+                $( meter.field(stringify!($field), &self.$field); )*
+                $($( meter.field(stringify!($ofield), &self.$ofield); )*)?
             }
         }
 
@@ -360,6 +368,13 @@ pub struct ScriptStep {
     pub content: StepContent,
 }
 
+impl Measured for ScriptStep {
+    fn measure(&self, meter: &mut Meter<'_>) {
+        meter.field("step", &self.step);
+        self.content.measure(meter);
+    }
+}
+
 impl ScriptStep {
     /// The fields of a `script_step`; the step's own fields (section 5) are the `*` entry.
     pub const FIELDS: &'static [FieldSpec] = &[
@@ -412,6 +427,12 @@ macro_rules! event_types {
             }
         }
 
+        impl Measured for EventBody {
+            fn measure(&self, meter: &mut Meter<'_>) {
+                match self { $( EventBody::$variant { .. } => measure_variant!(self, meter, $variant $(, $payload)?), )* }
+            }
+        }
+
         fn decode_body(kind: EventType, fields: Vec<(Key<'_>, &RawValue)>) -> Result<EventBody, Finding> {
             match kind {
                 $( EventType::$variant => decode_variant!(fields, $variant $(, $payload)?), )*
@@ -426,6 +447,17 @@ macro_rules! payload_fields {
     };
     ($payload:ty) => {
         <$payload>::FIELDS
+    };
+}
+
+macro_rules! measure_variant {
+    ($body:ident, $meter:ident, $variant:ident) => {
+        ()
+    };
+    ($body:ident, $meter:ident, $variant:ident, $payload:ty) => {
+        if let EventBody::$variant(payload) = $body {
+            payload.measure($meter)
+        }
     };
 }
 

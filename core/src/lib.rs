@@ -18,7 +18,7 @@
 //! ```
 //!
 //! Modules: [`event`] (the log format and parser), [`engine`] (the rules), [`rules`] (the
-//! stage table as data), [`log`] (JSON Lines logs of many engagements), [`obligations`],
+//! stage table as data), [`log`] (JSON Lines logs of many engagements), [`limits`] (size caps for untrusted input), [`obligations`],
 //! [`conformance`] (the shared test vectors), [`state`] (what an engagement records).
 #![forbid(unsafe_code)]
 pub mod boundary;
@@ -27,6 +27,7 @@ pub mod conformance;
 pub mod engine;
 pub mod event;
 pub mod explain;
+pub mod limits;
 pub mod log;
 pub mod metrics;
 pub mod model;
@@ -38,6 +39,7 @@ pub mod views;
 pub use codes::{Code, Finding, Rejection};
 pub use engine::{Applied, Engagement, ReplayError, Requirement};
 pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
+pub use limits::Limits;
 pub use model::{Policy, Role, Stage};
 pub use record::RecordRef;
 pub use views::View;

@@ -2,14 +2,16 @@
 //!
 //! Each line is judged against its engagement as built from the lines accepted before it.
 //! A bad line is reported with its line number and skipped; every other line, and every
-//! other engagement, still loads.
+//! other engagement, still loads. Size caps ([`Limits`]) apply per line, per engagement
+//! and per log; a line over one is reported like any other bad line.
 
 use crate::codes::{Code, Finding, Rejection};
 use crate::engine::Engagement;
 use crate::event::Event;
+use crate::limits::Limits;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{self, BufRead};
 
 /// One line of a log that could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,18 +54,28 @@ pub struct LogReplay {
 pub struct LogReplayer {
     replay: LogReplay,
     positions: HashMap<String, usize>,
+    limits: Limits,
 }
 
 impl LogReplayer {
-    /// A reader with nothing read yet.
+    /// A reader with nothing read yet and the default [`Limits`].
     pub fn new() -> LogReplayer {
         LogReplayer::default()
+    }
+
+    /// A reader with nothing read yet and these size caps.
+    pub fn with_limits(limits: Limits) -> LogReplayer {
+        LogReplayer { limits, ..LogReplayer::default() }
     }
 
     /// Reads the next line (without its line break). Blank lines are skipped.
     pub fn push_line(&mut self, line: &str) {
         self.replay.lines += 1;
         let line = line.trim_end_matches(['\n', '\r']);
+        if line.len() > self.limits.max_line_bytes {
+            self.problem(None, self.limits.line_too_long(line.len()).into());
+            return;
+        }
         if line.trim().is_empty() {
             return;
         }
@@ -78,6 +90,10 @@ impl LogReplayer {
 
     /// Reads the next line as raw bytes; bytes that are not UTF-8 are `invalid_event`.
     pub fn push_bytes(&mut self, line: &[u8]) {
+        if line.len() > self.limits.max_line_bytes {
+            self.push_oversized_line(line.len());
+            return;
+        }
         match std::str::from_utf8(line) {
             Ok(text) => self.push_line(text),
             Err(error) => {
@@ -86,6 +102,13 @@ impl LogReplayer {
                 self.problem(None, Rejection::single(Code::InvalidEvent, "L2", message));
             }
         }
+    }
+
+    /// Counts a line of `bytes` bytes that is over `max_line_bytes`, for readers that skip
+    /// such a line's content instead of holding it.
+    pub fn push_oversized_line(&mut self, bytes: usize) {
+        self.replay.lines += 1;
+        self.problem(None, self.limits.line_too_long(bytes).into());
     }
 
     /// Lines read so far.
@@ -103,10 +126,15 @@ impl LogReplayer {
     fn apply(&mut self, event: Event) {
         let position = match self.positions.get(&event.engagement) {
             Some(position) => *position,
+            None if self.positions.len() >= self.limits.max_engagements => {
+                let finding = self.limits.too_many_engagements(&event.engagement);
+                self.problem(Some(event.engagement), finding.into());
+                return;
+            }
             None => {
                 let position = self.replay.engagements.len();
                 self.positions.insert(event.engagement.clone(), position);
-                self.replay.engagements.push(Engagement::new(event.engagement.clone()));
+                self.replay.engagements.push(Engagement::new(event.engagement.clone()).with_limits(self.limits));
                 position
             }
         };
@@ -136,26 +164,37 @@ fn engagement_of(line: &str) -> Option<String> {
     serde_json::from_str::<Probe>(line).ok().map(|probe| probe.engagement)
 }
 
-/// Reads a whole JSON Lines log. Read errors end the log with a problem on the line
-/// where they happened; nothing read before is lost.
+/// Reads a whole JSON Lines log under the default [`Limits`]. Read errors end the log with a
+/// problem on the line where they happened; nothing read before is lost.
 pub fn read_log(reader: impl BufRead) -> LogReplay {
-    read_log_with_progress(reader, u64::MAX, |_| {})
+    read_log_with_progress(reader, &Limits::DEFAULT, u64::MAX, |_| {})
 }
 
-/// [`read_log`], calling `progress` with the number of bytes read so far each time at least
-/// `every_bytes` more have been read, and once at the end.
-pub fn read_log_with_progress(mut reader: impl BufRead, every_bytes: u64, mut progress: impl FnMut(u64)) -> LogReplay {
-    let mut replayer = LogReplayer::new();
+/// [`read_log`] under `limits`, calling `progress` with the number of bytes read so far each
+/// time at least `every_bytes` more have been read, and once at the end.
+///
+/// A line longer than `max_line_bytes` is never held in memory whole: the reader keeps at
+/// most that many bytes of it, reports it and goes on with the next line.
+pub fn read_log_with_progress(
+    mut reader: impl BufRead,
+    limits: &Limits,
+    every_bytes: u64,
+    mut progress: impl FnMut(u64),
+) -> LogReplay {
+    let mut replayer = LogReplayer::with_limits(*limits);
     let mut buffer = Vec::new();
     let (mut bytes, mut reported) = (0_u64, 0_u64);
     loop {
         buffer.clear();
-        match reader.read_until(b'\n', &mut buffer) {
-            Ok(0) => break,
-            Ok(read) => {
-                let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
-                replayer.push_bytes(line);
-                bytes += read as u64;
+        match read_line_capped(&mut reader, &mut buffer, limits.max_line_bytes) {
+            Ok(None) => break,
+            Ok(Some(line)) => {
+                if line.length > limits.max_line_bytes {
+                    replayer.push_oversized_line(line.length);
+                } else {
+                    replayer.push_bytes(&buffer);
+                }
+                bytes += line.consumed;
                 if bytes - reported >= every_bytes {
                     progress(bytes);
                     reported = bytes;
@@ -173,6 +212,43 @@ pub fn read_log_with_progress(mut reader: impl BufRead, every_bytes: u64, mut pr
     replayer.finish()
 }
 
+/// What [`read_line_capped`] read.
+struct LineRead {
+    /// The line's length without its line break, even when only part of it was kept.
+    length: usize,
+    /// Bytes taken from the reader, the line break included.
+    consumed: u64,
+}
+
+/// Reads one line into `line` (without its `\n`), keeping at most `cap + 1` bytes of it.
+/// `None` at the end of the input.
+fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<Option<LineRead>> {
+    let mut read = LineRead { length: 0, consumed: 0 };
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok((read.consumed > 0).then_some(read));
+        }
+        let newline = available.iter().position(|&byte| byte == b'\n');
+        let (chunk, used) = match newline {
+            Some(end) => (available.get(..end).unwrap_or_default(), end + 1),
+            None => (available, available.len()),
+        };
+        let room = cap.saturating_add(1).saturating_sub(line.len());
+        line.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        read.length += chunk.len();
+        read.consumed += used as u64;
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Some(read));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +258,7 @@ mod tests {
         let line = r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}"#;
         let log = format!("{line}\n{line}\n{line}\n");
         let mut seen = Vec::new();
-        let replay = read_log_with_progress(log.as_bytes(), 200, |bytes| seen.push(bytes));
+        let replay = read_log_with_progress(log.as_bytes(), &Limits::DEFAULT, 200, |bytes| seen.push(bytes));
         let one = line.len() as u64 + 1;
         assert_eq!(seen, vec![2 * one, 3 * one]);
         assert_eq!(replay.lines, 3);

@@ -5,9 +5,9 @@
 //! the `coachflow` crate. Each call runs inside [`catch_panic`], so a bug surfaces as
 //! `CoachflowError(code="internal_error")` and never as pyo3's `PanicException`.
 
-use coachflow::boundary::{self, catch_panic, BoundaryError};
+use coachflow::boundary::{self, catch_panic, parse_limits, BoundaryError};
 use coachflow::log::{read_log_with_progress, LogProblem as CoreLogProblem};
-use coachflow::{Code, Event, Rejection, ReplayError};
+use coachflow::{Code, Event, Limits, Rejection, ReplayError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -172,6 +172,14 @@ fn write_array<'py>(
 }
 
 /// Reads a date: a `datetime.date` (or `datetime`), or a `YYYY-MM-DD` string.
+/// Reads size caps from a mapping such as `{"max_text_chars": 1000}`; `None` is the defaults.
+fn read_limits(limits: Option<&Bound<'_, PyAny>>) -> Result<Limits, BoundaryError> {
+    let Some(limits) = limits else { return Ok(Limits::DEFAULT) };
+    let mut json = Vec::new();
+    write_json(limits, 0, &mut json).map_err(BoundaryError::invalid_argument)?;
+    parse_limits(&String::from_utf8_lossy(&json))
+}
+
 fn read_date(value: &Bound<'_, PyAny>) -> Result<chrono::NaiveDate, BoundaryError> {
     if let Ok(text) = value.cast::<PyString>() {
         return boundary::parse_date(&text.to_string_lossy());
@@ -295,18 +303,22 @@ impl Engagement {
 #[pymethods]
 impl Engagement {
     #[new]
-    fn new(id: String) -> Engagement {
-        Engagement::wrap(coachflow::Engagement::new(id))
+    #[pyo3(signature = (id, *, limits=None))]
+    fn new(py: Python<'_>, id: String, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Engagement> {
+        let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
+        Ok(Engagement::wrap(coachflow::Engagement::new(id).with_limits(limits)))
     }
 
     /// Replays a whole log: an iterable of events (dicts or JSON strings) or one JSON Lines string.
     #[staticmethod]
-    fn replay(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Engagement> {
+    #[pyo3(signature = (events, *, limits=None))]
+    fn replay(py: Python<'_>, events: &Bound<'_, PyAny>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Engagement> {
         guarded(py, || {
+            let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
             if let Ok(text) = events.cast::<PyString>() {
                 let text = text.to_str()?.to_owned();
                 return py
-                    .detach(|| coachflow::Engagement::replay_jsonl(&text))
+                    .detach(|| coachflow::Engagement::replay_jsonl_with_limits(&text, &limits))
                     .map(Engagement::wrap)
                     .map_err(|error| replay_error(py, error));
             }
@@ -321,8 +333,9 @@ impl Engagement {
                     }
                 }
             }
-            let engagement =
-                py.detach(|| coachflow::Engagement::replay(read)).map_err(|error| replay_error(py, error))?;
+            let engagement = py
+                .detach(|| coachflow::Engagement::replay_with_limits(read, &limits))
+                .map_err(|error| replay_error(py, error))?;
             match malformed {
                 Some(error) => Err(replay_error(py, error)),
                 None => Ok(Engagement::wrap(engagement)),
@@ -458,18 +471,20 @@ impl Engagement {
 /// number of lines and of events applied. `on_progress(bytes_read)` is called every
 /// `every_bytes` bytes and once at the end.
 #[pyfunction]
-#[pyo3(signature = (path, on_progress=None, every_bytes=4_194_304))]
+#[pyo3(signature = (path, on_progress=None, every_bytes=4_194_304, limits=None))]
 fn load_jsonl_native(
     py: Python<'_>,
     path: PathBuf,
     on_progress: Option<Py<PyAny>>,
     every_bytes: u64,
+    limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(Vec<Engagement>, Vec<LogProblem>, u64, u64)> {
+    let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
     let file = File::open(&path)?;
     guarded(py, || {
         let mut callback_error = None;
         let replay = py.detach(|| {
-            read_log_with_progress(BufReader::with_capacity(1 << 20, file), every_bytes, |bytes| {
+            read_log_with_progress(BufReader::with_capacity(1 << 20, file), &limits, every_bytes, |bytes| {
                 if let (Some(callback), None) = (&on_progress, &callback_error) {
                     callback_error = Python::attach(|py| callback.call1(py, (bytes,)).err());
                 }

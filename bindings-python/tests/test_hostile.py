@@ -78,3 +78,38 @@ def test_a_replay_of_garbage_raises_rule_violation() -> None:
     assert raised.value.index == 0
     with pytest.raises(TypeError):
         coachflow.Engagement.replay(42)  # type: ignore[arg-type]
+
+
+BAD_INPUT = json.loads((Path(__file__).parents[2] / "tests" / "bad-input" / "cases.json").read_text())
+
+
+@pytest.mark.parametrize("case", BAD_INPUT["cases"], ids=[case["kind"] for case in BAD_INPUT["cases"]])
+def test_bad_input_table(case: dict[str, Any], tmp_path: Path) -> None:
+    """Each row of the shared bad-input table (docs/hardening.md) is one problem on line 2."""
+    line = bytes.fromhex(case["line_hex"]) if "line_hex" in case else case["line"].encode()
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(json.dumps(BAD_INPUT["opening"]).encode() + b"\n" + line + b"\n")
+    limits = BAD_INPUT["limits"]
+    with pytest.raises(coachflow.LogError) as raised:
+        coachflow.load_jsonl(path, limits=limits)
+    assert isinstance(raised.value, ValueError)
+    assert raised.value.line == 2
+    [problem] = raised.value.problems
+    assert (problem.line, problem.codes) == (2, [case["code"]])
+    if "line" in case:
+        text = json.dumps(BAD_INPUT["opening"]) + "\n" + case["line"]
+        with pytest.raises(coachflow.RuleViolation) as violation:
+            coachflow.Engagement.replay(text, limits=limits)
+        assert (violation.value.index, violation.value.codes) == (1, [case["code"]])
+
+
+def test_limits_reject_without_crashing_and_bad_limits_are_invalid_argument() -> None:
+    engagement = coachflow.Engagement("h", limits={"max_events_per_engagement": 1})
+    engagement.apply(OPENED)
+    with pytest.raises(coachflow.RuleViolation) as raised:
+        engagement.apply({"engagement": "h", "at": OPENED["at"], "actor": "cleo", "type": "orientation_completed"})
+    assert raised.value.code == "limit_exceeded"
+    for bad in ({"max_text_char": 5}, {"max_text_chars": -1}, {"max_text_chars": "5"}, [1]):
+        with pytest.raises(coachflow.CoachflowError) as invalid:
+            coachflow.Engagement("h", limits=bad)  # type: ignore[arg-type]
+        assert invalid.value.code == "invalid_argument"

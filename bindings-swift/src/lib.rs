@@ -5,7 +5,7 @@
 //! `Sources/Coachflow` wraps these generated types so that apps never see them. Every call
 //! runs inside [`catch_panic`], so a bug becomes an `internal_error`, never a crash.
 
-use coachflow::boundary::{self, catch_panic, BoundaryError, CheckResult as CoreCheckResult};
+use coachflow::boundary::{self, catch_panic, parse_limits, BoundaryError, CheckResult as CoreCheckResult};
 use coachflow::{Rejection, ReplayError};
 use serde::Serialize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -94,6 +94,11 @@ impl From<BoundaryError> for CoachflowError {
     }
 }
 
+/// Size caps from JSON, or the defaults.
+fn read_limits(limits_json: Option<String>) -> Result<coachflow::Limits, CoachflowError> {
+    Ok(limits_json.as_deref().map(parse_limits).transpose()?.unwrap_or_default())
+}
+
 impl CoachflowError {
     fn rejected(rejection: Rejection, index: Option<usize>) -> CoachflowError {
         let code = rejection.violations.first().map_or("invalid_event", |finding| finding.code.as_str()).to_owned();
@@ -152,24 +157,39 @@ impl Engagement {
         Engagement::wrap(coachflow::Engagement::new(id))
     }
 
-    /// Replays a log given as one JSON string per event.
+    /// An engagement with this id and no events yet, under size caps given as JSON.
     #[uniffi::constructor]
-    pub fn replay(events: Vec<String>) -> Result<Arc<Engagement>, CoachflowError> {
+    pub fn with_limits(id: String, limits_json: String) -> Result<Arc<Engagement>, CoachflowError> {
+        guarded(|| Ok(Engagement::wrap(coachflow::Engagement::new(id).with_limits(parse_limits(&limits_json)?))))
+    }
+
+    /// Replays a log given as one JSON string per event, under the default size caps or those
+    /// given as JSON.
+    #[uniffi::constructor]
+    pub fn replay(events: Vec<String>, limits_json: Option<String>) -> Result<Arc<Engagement>, CoachflowError> {
         guarded(|| {
+            let limits = read_limits(limits_json)?;
             let mut read = Vec::with_capacity(events.len());
             for (index, text) in events.iter().enumerate() {
                 let event = coachflow::Event::from_json(text)
                     .map_err(|rejection| CoachflowError::rejected(rejection, Some(index)))?;
                 read.push(event);
             }
-            coachflow::Engagement::replay(read).map(Engagement::wrap).map_err(CoachflowError::replay)
+            coachflow::Engagement::replay_with_limits(read, &limits)
+                .map(Engagement::wrap)
+                .map_err(CoachflowError::replay)
         })
     }
 
-    /// Replays a log written as JSON Lines.
+    /// Replays a log written as JSON Lines, under the default size caps or those given as JSON.
     #[uniffi::constructor]
-    pub fn replay_jsonl(text: String) -> Result<Arc<Engagement>, CoachflowError> {
-        guarded(|| coachflow::Engagement::replay_jsonl(&text).map(Engagement::wrap).map_err(CoachflowError::replay))
+    pub fn replay_jsonl(text: String, limits_json: Option<String>) -> Result<Arc<Engagement>, CoachflowError> {
+        guarded(|| {
+            let limits = read_limits(limits_json)?;
+            coachflow::Engagement::replay_jsonl_with_limits(&text, &limits)
+                .map(Engagement::wrap)
+                .map_err(CoachflowError::replay)
+        })
     }
 
     /// Applies an event (JSON); returns its warnings.

@@ -86,6 +86,16 @@ fn read_event(event: &JsValue) -> Result<Event, Rejection> {
     }
 }
 
+/// Reads size caps from an object such as `{ max_text_chars: 1000 }`; none: the defaults.
+fn read_limits(limits: Option<js_sys::Object>) -> Result<coachflow::Limits, JsValue> {
+    let Some(limits) = limits else { return Ok(coachflow::Limits::DEFAULT) };
+    let text = js_sys::JSON::stringify(&limits)
+        .ok()
+        .and_then(|text| JsValue::from(text).as_string())
+        .ok_or_else(|| boundary_error(BoundaryError::invalid_argument("limits must be a plain object of numbers")))?;
+    coachflow::boundary::parse_limits(&text).map_err(boundary_error)
+}
+
 /// One coaching engagement: the fold of its events. Call `free()` when done with it.
 #[wasm_bindgen]
 pub struct Engagement {
@@ -94,19 +104,25 @@ pub struct Engagement {
 
 #[wasm_bindgen]
 impl Engagement {
-    /// An engagement with this id and no events yet.
+    /// An engagement with this id and no events yet, under the default size caps or `limits`.
     #[wasm_bindgen(constructor)]
-    pub fn new(id: String) -> Engagement {
-        Engagement { inner: coachflow::Engagement::new(id) }
+    pub fn new(
+        id: String,
+        #[wasm_bindgen(unchecked_param_type = "Limits")] limits: Option<js_sys::Object>,
+    ) -> Result<Engagement, JsValue> {
+        let limits = read_limits(limits)?;
+        Ok(Engagement { inner: coachflow::Engagement::new(id).with_limits(limits) })
     }
 
     /// Replays a whole log: an array of events (objects or JSON strings) or a JSON Lines
     /// string. Throws a `CoachflowError` with `index` at the first rejected event.
     pub fn replay(
         #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<EngagementEvent | string> | string")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Limits")] limits: Option<js_sys::Object>,
     ) -> Result<Engagement, JsValue> {
+        let limits = read_limits(limits)?;
         if let Some(text) = events.as_string() {
-            return coachflow::Engagement::replay_jsonl(&text)
+            return coachflow::Engagement::replay_jsonl_with_limits(&text, &limits)
                 .map(|inner| Engagement { inner })
                 .map_err(|error| replay_error(&error));
         }
@@ -119,7 +135,9 @@ impl Engagement {
         for (index, event) in js_sys::Array::from(&events).iter().enumerate() {
             read.push(read_event(&event).map_err(|rejection| rejection_error(&rejection, Some(index)))?);
         }
-        coachflow::Engagement::replay(read).map(|inner| Engagement { inner }).map_err(|error| replay_error(&error))
+        coachflow::Engagement::replay_with_limits(read, &limits)
+            .map(|inner| Engagement { inner })
+            .map_err(|error| replay_error(&error))
     }
 
     /// Applies an event; returns its warnings, or throws a `CoachflowError` listing every

@@ -132,3 +132,29 @@ test("hostile input becomes CoachflowError or a violation, never a crash", () =>
   assert.equal(engagement.eventCount, 0);
   assert.equal(thrown(() => Engagement.replay("\u0000\n{}")).code, "invalid_event");
 });
+
+const badInput = JSON.parse(readFileSync(new URL("../../tests/bad-input/cases.json", import.meta.url), "utf8"));
+
+test("the bad-input table: each text row is a CoachflowError at event 1 with the row's code", () => {
+  // Rows of bytes that are not UTF-8 cannot be a JavaScript string, so only text rows apply.
+  const rows = badInput.cases.filter((row) => row.line !== undefined);
+  assert.ok(rows.length >= 15);
+  for (const row of rows) {
+    const log = `${JSON.stringify(badInput.opening)}\n${row.line}\n`;
+    const error = thrown(() => Engagement.replay(log, badInput.limits));
+    assert.ok(error instanceof CoachflowError, row.kind);
+    assert.equal(error.code, row.code, row.kind);
+    assert.equal(error.index, 1, row.kind);
+  }
+});
+
+test("limits: over a cap is limit_exceeded; a malformed limits object is invalid_argument", () => {
+  const engagement = new Engagement("e-1", { max_events_per_engagement: 1 });
+  engagement.apply(OPENED);
+  const error = thrown(() => engagement.apply(ORIENTATION));
+  assert.equal(error.code, "limit_exceeded");
+  assert.equal(engagement.eventCount, 1);
+  for (const bad of [{ max_text_char: 5 }, { max_text_chars: -1 }, { max_text_chars: "5" }]) {
+    assert.equal(thrown(() => new Engagement("e-1", bad)).code, "invalid_argument");
+  }
+});

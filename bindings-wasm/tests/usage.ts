@@ -1,6 +1,6 @@
 // Type-checked (tsc --noEmit --strict) against the shipped .d.ts: the types are real, not `any`.
 import { Engagement, CoachflowError } from "../pkg/index.js";
-import type { CheckResult, EngagementEvent, Finding, Requirement, Role, Stage, View } from "../pkg/index.js";
+import type { CheckResult, EngagementEvent, Finding, Limits, Requirement, Role, Stage, View } from "../pkg/index.js";
 
 const opened: EngagementEvent = {
   engagement: "e-1",
@@ -35,6 +35,11 @@ try {
 }
 console.log(warnings, verdict.ok, unmet, view.role, stage, engagement.metrics().sessions_held);
 engagement.free();
+
+const limits: Limits = { max_text_chars: 2000, max_list_items: 50 };
+Engagement.replay([opened], limits).free();
+// @ts-expect-error: not a cap
+const misspelt: Limits = { max_text_char: 5 };
 
 // @ts-expect-error: not a stage
 engagement.requirements("coachingg");

@@ -21,6 +21,20 @@ export interface CheckResult {
   warnings: Finding[];
 }
 
+/** Size caps for untrusted input; a cap left out keeps its default (docs/hardening.md). */
+export interface Limits {
+  /** Longest log line, in bytes (default 1 MiB). */
+  max_line_bytes?: number;
+  /** Most events in one engagement (default 100,000). */
+  max_events_per_engagement?: number;
+  /** Longest text anywhere in an event, in characters (default 65,536). */
+  max_text_chars?: number;
+  /** Most items in any list or object of an event (default 1,000). */
+  max_list_items?: number;
+  /** Most engagements in one log (default 1,000,000). */
+  max_engagements?: number;
+}
+
 /** One action agreed in a session's `action_commitment` step. */
 export interface ActionItem {
   id: string;

@@ -6,7 +6,8 @@ use coachflow_cli::{demo, generate};
 
 use clap::{Parser, Subcommand};
 use coachflow::conformance::{parse_vectors, run_vector};
-use coachflow::log::read_log;
+use coachflow::log::read_log_with_progress;
+use coachflow::Limits;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,14 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Size caps for reading logs, as JSON, e.g. `{"max_line_bytes": 65536}`; caps left out
+    /// keep their defaults (docs/hardening.md).
+    #[arg(long, global = true, value_name = "JSON", value_parser = read_limits)]
+    limits: Option<Limits>,
+}
+
+fn read_limits(json: &str) -> Result<Limits, String> {
+    coachflow::boundary::parse_limits(json).map_err(|error| error.message)
 }
 
 #[derive(Subcommand)]
@@ -104,16 +113,17 @@ enum MetricsFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let limits = cli.limits.unwrap_or_default();
     let result = match cli.command {
         Command::Demo => demo::run(&mut io::stdout().lock()).map(|()| true),
-        Command::Validate { file } => validate(&file),
+        Command::Validate { file } => validate(&file, &limits),
         Command::Vectors { paths } => vectors(&paths),
         Command::View { file, role, participant, engagement } => {
-            view(&file, role, participant.as_deref(), engagement.as_deref())
+            view(&file, &limits, role, participant.as_deref(), engagement.as_deref())
         }
-        Command::Metrics { file, format } => metrics(&file, format),
+        Command::Metrics { file, format } => metrics(&file, &limits, format),
         Command::Explain { file, engagement, participant, record } => {
-            explain(&file, &engagement, &participant, &record)
+            explain(&file, &limits, &engagement, &participant, &record)
         }
         Command::Diagram => {
             print!("{}", coachflow::rules::mermaid_diagram());
@@ -135,18 +145,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &Path) -> io::Result<coachflow::log::LogReplay> {
+fn load(path: &Path, limits: &Limits) -> io::Result<coachflow::log::LogReplay> {
     if path == Path::new("-") {
-        return Ok(read_log(io::stdin().lock()));
+        return Ok(read_log_with_progress(io::stdin().lock(), limits, u64::MAX, |_| {}));
     }
     let file =
         File::open(path).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
-    Ok(read_log(BufReader::new(file)))
+    Ok(read_log_with_progress(BufReader::new(file), limits, u64::MAX, |_| {}))
 }
 
 /// Loads a log for a command that reads it; its problems go to standard error.
-fn load_quietly(path: &Path) -> io::Result<coachflow::log::LogReplay> {
-    let replay = load(path)?;
+fn load_quietly(path: &Path, limits: &Limits) -> io::Result<coachflow::log::LogReplay> {
+    let replay = load(path, limits)?;
     if !replay.problems.is_empty() {
         eprintln!(
             "coachflow: {} problem lines in {} were skipped (see `coachflow validate`)",
@@ -157,8 +167,14 @@ fn load_quietly(path: &Path) -> io::Result<coachflow::log::LogReplay> {
     Ok(replay)
 }
 
-fn view(path: &Path, role: Option<coachflow::Role>, participant: Option<&str>, only: Option<&str>) -> io::Result<bool> {
-    let replay = load_quietly(path)?;
+fn view(
+    path: &Path,
+    limits: &Limits,
+    role: Option<coachflow::Role>,
+    participant: Option<&str>,
+    only: Option<&str>,
+) -> io::Result<bool> {
+    let replay = load_quietly(path, limits)?;
     let mut out = io::stdout().lock();
     let mut all_found = true;
     let mut seen = false;
@@ -187,8 +203,8 @@ fn view(path: &Path, role: Option<coachflow::Role>, participant: Option<&str>, o
     Ok(seen && all_found)
 }
 
-fn metrics(path: &Path, format: MetricsFormat) -> io::Result<bool> {
-    let replay = load_quietly(path)?;
+fn metrics(path: &Path, limits: &Limits, format: MetricsFormat) -> io::Result<bool> {
+    let replay = load_quietly(path, limits)?;
     let mut out = BufWriter::new(io::stdout().lock());
     if matches!(format, MetricsFormat::Csv) {
         writeln!(out, "{}", coachflow::metrics::METRICS_COLUMNS.join(","))?;
@@ -219,8 +235,8 @@ fn csv_cell(value: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn explain(path: &Path, engagement: &str, participant: &str, record: &str) -> io::Result<bool> {
-    let replay = load_quietly(path)?;
+fn explain(path: &Path, limits: &Limits, engagement: &str, participant: &str, record: &str) -> io::Result<bool> {
+    let replay = load_quietly(path, limits)?;
     let Some(found) = replay.engagements.iter().find(|e| e.id() == engagement) else {
         eprintln!("coachflow: no engagement {engagement} in {}", path.display());
         return Ok(false);
@@ -237,8 +253,8 @@ fn explain(path: &Path, engagement: &str, participant: &str, record: &str) -> io
     }
 }
 
-fn validate(path: &Path) -> io::Result<bool> {
-    let replay = load(path)?;
+fn validate(path: &Path, limits: &Limits) -> io::Result<bool> {
+    let replay = load(path, limits)?;
     let mut out = io::stdout().lock();
     for problem in &replay.problems {
         for finding in &problem.violations {
@@ -345,6 +361,15 @@ mod tests {
         let begin = rules.find("<!-- codes:begin -->\n").unwrap() + "<!-- codes:begin -->\n".len();
         let end = rules.find("<!-- codes:end -->").unwrap();
         assert_eq!(&rules[begin..end], codes_table(), "run `coachflow codes` and paste it into docs/rules.md");
+    }
+
+    #[test]
+    fn limits_flag_reads_json_and_refuses_unknown_caps() {
+        let cli = Cli::try_parse_from(["coachflow", "validate", "log.jsonl", "--limits", r#"{"max_line_bytes": 10}"#]);
+        assert_eq!(cli.unwrap().limits, Some(Limits { max_line_bytes: 10, ..Limits::default() }));
+        let error =
+            Cli::try_parse_from(["coachflow", "--limits", r#"{"max_lines": 1}"#, "validate", "x"]).err().unwrap();
+        assert!(error.to_string().contains("unknown field `max_lines`"), "{error}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use crate::codes::{Finding, Rejection};
 use crate::engine::Engagement;
 use crate::event::Event;
+use crate::limits::Limits;
 use crate::model::{Role, Stage};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -75,6 +76,24 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, BoundaryError> {
     })
 }
 
+/// Reads size caps written as a JSON object, such as `{"max_text_chars": 1000}`; a cap left
+/// out keeps its default, an unknown one is an error.
+pub fn parse_limits(json: &str) -> Result<Limits, BoundaryError> {
+    let invalid = |why: String| {
+        BoundaryError::invalid_argument(format!(
+            "limits: {why}; the caps are max_line_bytes, max_events_per_engagement, max_text_chars, \
+             max_list_items and max_engagements, each a whole number"
+        ))
+    };
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(value @ serde_json::Value::Object(_)) => {
+            serde_json::from_value(value).map_err(|error| invalid(error.to_string()))
+        }
+        Ok(other) => Err(invalid(format!("expected an object, found {other}"))),
+        Err(error) => Err(invalid(error.to_string())),
+    }
+}
+
 fn names<T: std::fmt::Display>(all: &[T]) -> String {
     all.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -125,6 +144,20 @@ impl CheckResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn limits_must_be_an_object_of_known_whole_numbers() {
+        use super::parse_limits;
+        let limits = parse_limits(r#"{"max_list_items": 5}"#).unwrap();
+        assert_eq!((limits.max_list_items, limits.max_text_chars), (5, 65_536));
+        for bad in
+            ["[1]", "5", r#"{"max_list_item": 5}"#, r#"{"max_list_items": -5}"#, r#"{"max_list_items": 1.5}"#, "{"]
+        {
+            let error = parse_limits(bad).unwrap_err();
+            assert_eq!(error.code, super::BoundaryCode::InvalidArgument, "{bad}");
+            assert!(error.message.starts_with("limits: "), "{bad}: {}", error.message);
+        }
+    }
+
     use super::*;
 
     #[test]

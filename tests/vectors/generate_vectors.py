@@ -229,6 +229,13 @@ def envelope():
     j = log.raw({"engagement": "other", "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})
     out.append(vector("meta is kept and accepted; a type outside its stages is wrong_stage; another engagement's event is refused",
                       ["L2", "T2"], log, rejected=[rejected(i, "wrong_stage"), rejected(j, "invalid_event")]))
+    log = Log()
+    i = log.add(COACHEE, "orientation_completed", meta={"items": list(range(1001))})
+    log.add(COACHEE, "orientation_completed", meta={"items": list(range(1000))})
+    out.append(vector("H1: an event over a default size cap (1,000 list items) is limit_exceeded; at the cap it applies", ["H1"], log,
+                      rejected=[rejected(i, "limit_exceeded")],
+                      requirements={"goal_setting": {"unmet": ["coach_not_assigned", "preliminary_discussion_missing"]}}))
+
     return out
 
 
@@ -507,8 +514,10 @@ def script():
     j = log.add(COACHEE, "action_dropped", action="a1")
     k = log.add(COACHEE, "action_completed", action="zz")
     i = log.session(2, review=[], next_assignment=True)
+    log.add(COACHEE, "action_dropped", action="a2", reason="no longer relevant")
+    m = log.add(COACHEE, "action_completed", action="a2")
     out.append(vector("P3: only still-open actions need reviewing; closed or unknown actions cannot be closed again", ["P3", "AC1"], log,
-                      rejected=[rejected(j, "unknown_reference"), rejected(k, "unknown_reference")]))
+                      rejected=[rejected(j, "unknown_reference"), rejected(k, "unknown_reference"), rejected(m, "unknown_reference")]))
 
     custom = [{"name": "check_in", "required": False, "owners": ["coachee", "coach"]},
               {"name": "gratitude", "required": True, "owners": ["coachee"]},

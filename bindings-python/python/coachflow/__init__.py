@@ -33,7 +33,7 @@ from coachflow._native import (
     metrics_table,
 )
 from coachflow.errors import CoachflowError, LogError, RuleViolation
-from coachflow.types import EventInput, Role, Stage
+from coachflow.types import EventInput, Limits, Role, Stage
 
 if TYPE_CHECKING:
     import pandas
@@ -48,6 +48,7 @@ __all__ = [
     "Engagement",
     "EventInput",
     "Finding",
+    "Limits",
     "LogError",
     "LogProblem",
     "Requirement",
@@ -62,14 +63,26 @@ __all__ = [
 
 @overload
 def load_jsonl(
-    path: str | os.PathLike[str], *, progress: bool = ..., errors: Literal["raise"] = ...
+    path: str | os.PathLike[str],
+    *,
+    progress: bool = ...,
+    errors: Literal["raise"] = ...,
+    limits: Limits | None = ...,
 ) -> list[Engagement]: ...
 @overload
 def load_jsonl(
-    path: str | os.PathLike[str], *, progress: bool = ..., errors: Literal["collect"]
+    path: str | os.PathLike[str],
+    *,
+    progress: bool = ...,
+    errors: Literal["collect"],
+    limits: Limits | None = ...,
 ) -> tuple[list[Engagement], list[LogProblem]]: ...
 def load_jsonl(
-    path: str | os.PathLike[str], *, progress: bool = False, errors: Literal["raise", "collect"] = "raise"
+    path: str | os.PathLike[str],
+    *,
+    progress: bool = False,
+    errors: Literal["raise", "collect"] = "raise",
+    limits: Limits | None = None,
 ) -> list[Engagement] | tuple[list[Engagement], list[LogProblem]]:
     """Loads every engagement of a JSON Lines log (events of many engagements, interleaved).
 
@@ -78,12 +91,16 @@ def load_jsonl(
     raised once the file is read; with ``errors="collect"`` the good engagements come back
     with the list of :class:`LogProblem`. ``progress=True`` shows a progress bar (tqdm when
     installed, else a plain one on stderr). A file that cannot be opened raises ``OSError``.
+    ``limits`` changes the size caps (:class:`Limits`); a line over one is a problem with
+    code ``limit_exceeded``, and the rest of the file still loads.
     """
     if errors not in ("raise", "collect"):
         raise CoachflowError(f"errors must be 'raise' or 'collect', not {errors!r}", "invalid_argument")
     bar = _progress_bar(path) if progress else None
     try:
-        engagements, problems, _lines, _events = load_jsonl_native(os.fspath(path), bar.update if bar else None)
+        engagements, problems, _lines, _events = load_jsonl_native(
+            os.fspath(path), bar.update if bar else None, limits=limits
+        )
     finally:
         if bar is not None:
             bar.close()

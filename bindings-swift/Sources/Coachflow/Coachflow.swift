@@ -148,6 +148,46 @@ private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
     }
 }
 
+/// Size caps for untrusted input (docs/hardening.md). A cap left `nil` keeps the library's
+/// default; going over one is `CoachflowError.ruleViolation` with code `limit_exceeded`.
+public struct Limits: Sendable, Equatable, Encodable {
+    /// Longest log line, in bytes (default 1 MiB).
+    public var maxLineBytes: Int?
+    /// Most events in one engagement (default 100,000).
+    public var maxEventsPerEngagement: Int?
+    /// Longest text anywhere in an event, in characters (default 65,536).
+    public var maxTextChars: Int?
+    /// Most items in any list or object of an event (default 1,000).
+    public var maxListItems: Int?
+    /// Most engagements in one log (default 1,000,000).
+    public var maxEngagements: Int?
+
+    /// Caps to change; the others keep their defaults.
+    public init(
+        maxLineBytes: Int? = nil, maxEventsPerEngagement: Int? = nil, maxTextChars: Int? = nil,
+        maxListItems: Int? = nil, maxEngagements: Int? = nil
+    ) {
+        self.maxLineBytes = maxLineBytes
+        self.maxEventsPerEngagement = maxEventsPerEngagement
+        self.maxTextChars = maxTextChars
+        self.maxListItems = maxListItems
+        self.maxEngagements = maxEngagements
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case maxLineBytes = "max_line_bytes"
+        case maxEventsPerEngagement = "max_events_per_engagement"
+        case maxTextChars = "max_text_chars"
+        case maxListItems = "max_list_items"
+        case maxEngagements = "max_engagements"
+    }
+
+    /// The caps as the JSON object the core reads.
+    func json() throws -> String {
+        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+    }
+}
+
 /// One coaching engagement: the fold of its events. Events are JSON strings.
 ///
 /// Safe to share between threads: the Rust side is `Send + Sync` and serialises access.
@@ -163,14 +203,26 @@ public final class Engagement: @unchecked Sendable {
         self.init(native: CoachflowNative.Engagement(id: id))
     }
 
+    /// An engagement with this id and no events yet, whose events are checked against `limits`.
+    public convenience init(id: String, limits: Limits) throws {
+        let json = try limits.json()
+        self.init(native: try translated { try CoachflowNative.Engagement.withLimits(id: id, limitsJson: json) })
+    }
+
     /// Replays a log given as one JSON string per event; throws at the first rejected event.
-    public static func replay(events: [String]) throws -> Engagement {
-        try Engagement(native: translated { try CoachflowNative.Engagement.replay(events: events) })
+    public static func replay(events: [String], limits: Limits? = nil) throws -> Engagement {
+        let json = try limits?.json()
+        return try Engagement(native: translated {
+            try CoachflowNative.Engagement.replay(events: events, limitsJson: json)
+        })
     }
 
     /// Replays a log written as JSON Lines.
-    public static func replay(jsonLines: String) throws -> Engagement {
-        try Engagement(native: translated { try CoachflowNative.Engagement.replayJsonl(text: jsonLines) })
+    public static func replay(jsonLines: String, limits: Limits? = nil) throws -> Engagement {
+        let json = try limits?.json()
+        return try Engagement(native: translated {
+            try CoachflowNative.Engagement.replayJsonl(text: jsonLines, limitsJson: json)
+        })
     }
 
     /// Applies an event; returns its warnings. Throws `CoachflowError.ruleViolation` listing

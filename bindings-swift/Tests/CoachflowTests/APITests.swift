@@ -111,6 +111,41 @@ final class APITests: XCTestCase {
         XCTAssertEqual(engagement.eventCount, 0)
     }
 
+    /// The shared bad-input table (docs/hardening.md). Swift strings are always valid
+    /// Unicode, so the rows of bytes that are not UTF-8 cannot reach coachflow from Swift.
+    func testBadInputTableRowsThrowTheirCodeAtEventOne() throws {
+        let url = repositoryRoot.appendingPathComponent("tests/bad-input/cases.json")
+        let table = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))
+        let caps = table["limits"]!
+        let limits = Limits(
+            maxLineBytes: caps["max_line_bytes"]?.int, maxTextChars: caps["max_text_chars"]?.int,
+            maxListItems: caps["max_list_items"]?.int)
+        let rows = table["cases"]!.array.filter { $0["line"] != nil }
+        XCTAssertGreaterThanOrEqual(rows.count, 15)
+        for row in rows {
+            let log = table["opening"]!.text + "\n" + row["line"]!.string! + "\n"
+            XCTAssertThrowsError(try Engagement.replay(jsonLines: log, limits: limits), row["kind"]!.string!) { error in
+                guard case let .ruleViolation(code, _, index, _) = error as? CoachflowError else {
+                    return XCTFail("\(row["kind"]!.string!): \(error)")
+                }
+                XCTAssertEqual(code, row["code"]!.string!, row["kind"]!.string!)
+                XCTAssertEqual(index, 1, row["kind"]!.string!)
+            }
+        }
+    }
+
+    func testLimitsRejectOverTheCapAndMalformedLimitsAreInvalidArgument() throws {
+        let engagement = try Engagement(id: "e-1", limits: Limits(maxEventsPerEngagement: 1))
+        try engagement.apply(opened)
+        let orientation = #"{"engagement":"e-1","at":"2026-01-05T10:00:00Z","actor":"cleo","type":"orientation_completed"}"#
+        XCTAssertThrowsError(try engagement.apply(orientation)) { error in
+            XCTAssertEqual((error as? CoachflowError)?.code, "limit_exceeded")
+        }
+        XCTAssertThrowsError(try Engagement(id: "e-1", limits: Limits(maxTextChars: -1))) { error in
+            XCTAssertEqual((error as? CoachflowError)?.code, "invalid_argument")
+        }
+    }
+
     func testEngagementsAreSharedAcrossThreads() throws {
         let log = try wholeEngagement(0)
         let engagement = Engagement(id: "v-1")

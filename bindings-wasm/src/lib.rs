@@ -86,10 +86,17 @@ fn read_event(event: &JsValue) -> Result<Event, Rejection> {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The `Limits` interface of the TypeScript types: size caps, each optional.
+    #[wasm_bindgen(typescript_type = "Limits")]
+    pub type LimitsObject;
+}
+
 /// Reads size caps from an object such as `{ max_text_chars: 1000 }`; none: the defaults.
-fn read_limits(limits: Option<js_sys::Object>) -> Result<coachflow::Limits, JsValue> {
+fn read_limits(limits: Option<LimitsObject>) -> Result<coachflow::Limits, JsValue> {
     let Some(limits) = limits else { return Ok(coachflow::Limits::DEFAULT) };
-    let text = js_sys::JSON::stringify(&limits)
+    let text = js_sys::JSON::stringify(&limits.into())
         .ok()
         .and_then(|text| JsValue::from(text).as_string())
         .ok_or_else(|| boundary_error(BoundaryError::invalid_argument("limits must be a plain object of numbers")))?;
@@ -108,7 +115,7 @@ impl Engagement {
     #[wasm_bindgen(constructor)]
     pub fn new(
         id: String,
-        #[wasm_bindgen(unchecked_param_type = "Limits")] limits: Option<js_sys::Object>,
+        limits: Option<LimitsObject>,
     ) -> Result<Engagement, JsValue> {
         let limits = read_limits(limits)?;
         Ok(Engagement { inner: coachflow::Engagement::new(id).with_limits(limits) })
@@ -118,7 +125,7 @@ impl Engagement {
     /// string. Throws a `CoachflowError` with `index` at the first rejected event.
     pub fn replay(
         #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<EngagementEvent | string> | string")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Limits")] limits: Option<js_sys::Object>,
+        limits: Option<LimitsObject>,
     ) -> Result<Engagement, JsValue> {
         let limits = read_limits(limits)?;
         if let Some(text) = events.as_string() {

@@ -3,7 +3,7 @@
 export type Stage = "pre_work" | "goal_setting" | "coaching" | "final_review" | "completed" | "discontinued";
 export type Role = "coachee" | "supervisor" | "coach" | "program_admin";
 export type EventType = "engagement_opened" | "coach_assigned" | "coach_replaced" | "orientation_completed" | "preliminary_goals_discussed" | "responsibilities_acknowledged" | "meeting_scheduled" | "meeting_held" | "meeting_cancelled" | "confidentiality_agreed" | "goal_agreed" | "goal_revised" | "goal_progress_noted" | "goal_assessed" | "final_review_recorded" | "session_scheduled" | "session_rescheduled" | "session_cancelled" | "session_missed" | "session_started" | "script_step" | "session_ended" | "action_completed" | "action_dropped" | "assessment_recorded" | "rater_feedback_recorded" | "progress_feedback_given" | "engagement_level_rated" | "summary_shared" | "consent_granted" | "consent_revoked" | "disclosure_recorded" | "stage_advanced" | "engagement_discontinued" | "sponsor_informed";
-export type RuleCode = "unsupported_schema" | "invalid_event" | "unknown_event_type" | "sequence_gap" | "duplicate_seq" | "time_went_backwards" | "not_a_participant" | "actor_not_permitted" | "duplicate_participant" | "not_opened" | "already_opened" | "wrong_stage" | "engagement_closed" | "invalid_transition" | "coach_not_assigned" | "orientation_incomplete" | "preliminary_discussion_missing" | "goal_setting_meeting_not_held" | "too_few_goals" | "confidentiality_not_agreed" | "responsibilities_not_acknowledged" | "sessions_remaining" | "open_sessions" | "midpoint_check_in_missing" | "final_review_not_held" | "goals_not_assessed" | "discontinuation_without_discussion" | "coach_already_assigned" | "already_acknowledged" | "duplicate_id" | "unknown_reference" | "missing_attendee" | "meeting_already_held" | "midpoint_already_held" | "midpoint_too_early" | "midpoint_disabled" | "goal_not_aligned" | "goal_without_measure" | "session_out_of_order" | "session_limit_reached" | "session_not_scheduled" | "session_in_progress" | "supervisor_in_session" | "third_party_in_session" | "session_not_in_progress" | "unknown_step" | "script_step_out_of_order" | "script_step_repeated" | "script_step_not_applicable" | "required_steps_missing" | "actions_not_reviewed" | "no_next_appointment" | "confidentiality_limits_unstated" | "agreement_not_reviewed_in_meeting" | "disclosure_outside_limits";
+export type RuleCode = "unsupported_schema" | "invalid_event" | "limit_exceeded" | "unknown_event_type" | "sequence_gap" | "duplicate_seq" | "time_went_backwards" | "not_a_participant" | "actor_not_permitted" | "duplicate_participant" | "not_opened" | "already_opened" | "wrong_stage" | "engagement_closed" | "invalid_transition" | "coach_not_assigned" | "orientation_incomplete" | "preliminary_discussion_missing" | "goal_setting_meeting_not_held" | "too_few_goals" | "confidentiality_not_agreed" | "responsibilities_not_acknowledged" | "sessions_remaining" | "open_sessions" | "midpoint_check_in_missing" | "final_review_not_held" | "goals_not_assessed" | "discontinuation_without_discussion" | "coach_already_assigned" | "already_acknowledged" | "duplicate_id" | "unknown_reference" | "missing_attendee" | "meeting_already_held" | "midpoint_already_held" | "midpoint_too_early" | "midpoint_disabled" | "goal_not_aligned" | "goal_without_measure" | "session_out_of_order" | "session_limit_reached" | "session_not_scheduled" | "session_in_progress" | "supervisor_in_session" | "third_party_in_session" | "session_not_in_progress" | "unknown_step" | "script_step_out_of_order" | "script_step_repeated" | "script_step_not_applicable" | "required_steps_missing" | "actions_not_reviewed" | "no_next_appointment" | "confidentiality_limits_unstated" | "agreement_not_reviewed_in_meeting" | "disclosure_outside_limits";
 export type BoundaryCode = "invalid_argument" | "io_error" | "internal_error";
 export type MeetingKind = "goal_setting" | "midpoint_check_in" | "alignment" | "final_review";
 export type GoalOutcome = "achieved" | "partially_achieved" | "not_achieved" | "dropped";
@@ -302,6 +302,20 @@ export interface CheckResult {
   ok: boolean;
   violations: Finding[];
   warnings: Finding[];
+}
+
+/** Size caps for untrusted input; a cap left out keeps its default (docs/hardening.md). */
+export interface Limits {
+  /** Longest log line, in bytes (default 1 MiB). */
+  max_line_bytes?: number;
+  /** Most events in one engagement (default 100,000). */
+  max_events_per_engagement?: number;
+  /** Longest text anywhere in an event, in characters (default 65,536). */
+  max_text_chars?: number;
+  /** Most items in any list or object of an event (default 1,000). */
+  max_list_items?: number;
+  /** Most engagements in one log (default 1,000,000). */
+  max_engagements?: number;
 }
 
 /** One action agreed in a session's `action_commitment` step. */

@@ -5,7 +5,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use coachflow::log::read_log_with_progress;
-use coachflow::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup};
+use coachflow::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, DEFAULT_SCRIPT};
 use coachflow::{Engagement, Event, EventType, Limits, Role, Stage};
 use serde_json::{json, Map, Value};
 
@@ -17,17 +17,6 @@ const PARTICIPANTS: &[&str] = &["cleo", "sam", "kim", "hr", "stranger", "kim2"];
 const IDS: &[&str] = &["m-goals", "m2", "g1", "g2", "a1", "a2", "as1", "s1", "x"];
 const RECORDS: &[&str] =
     &["session:1", "session:2", "goal_progress:g1", "assessment:as1", "survey:s1", "action:a1", "goal:g1", "nope"];
-const STEPS: &[&str] = &[
-    "check_in",
-    "session_goal",
-    "assignment_review",
-    "coaching",
-    "action_commitment",
-    "key_outcomes",
-    "next_assignment",
-    "session_feedback",
-    "own_step",
-];
 const LIMITS_WORDS: &[&str] = &["illegal_activity", "required_by_law", "harm_to_self", "harm_to_others"];
 
 /// Small caps, so the fuzzer reaches every limit with short inputs.
@@ -347,7 +336,9 @@ fn step_fields(choice: &Choice, object: &mut Map<String, Value>) {
             return;
         }
     };
-    let step = pick(STEPS, index).copied().unwrap_or("coaching");
+    // The default script's steps, and one step of a programme's own (P4).
+    let step =
+        DEFAULT_SCRIPT.get(usize::from(index) % (DEFAULT_SCRIPT.len() + 1)).map_or("own_step", |step| &step.name);
     object.insert("step".into(), json!(step));
     let session = object.get("session").and_then(Value::as_u64).unwrap_or(1);
     let fields = match step {

@@ -113,10 +113,7 @@ pub struct Engagement {
 impl Engagement {
     /// An engagement with this id and no events yet, under the default size caps or `limits`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        id: String,
-        limits: Option<LimitsObject>,
-    ) -> Result<Engagement, JsValue> {
+    pub fn new(id: String, limits: Option<LimitsObject>) -> Result<Engagement, JsValue> {
         let limits = read_limits(limits)?;
         Ok(Engagement { inner: coachflow::Engagement::new(id).with_limits(limits) })
     }

@@ -107,6 +107,8 @@ pub struct Engagement {
     sponsor_explanations: Vec<Note>,
     coach_changes: Vec<CoachChange>,
     log: Vec<Event>,
+    /// How events are checked, not what happened: left out of the serialized state.
+    #[serde(skip)]
     limits: Limits,
 }
 

@@ -11,7 +11,7 @@ use crate::event::Event;
 use crate::limits::Limits;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 /// One line of a log that could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -223,7 +223,20 @@ struct LineRead {
 /// Reads one line into `line` (without its `\n`), keeping at most `cap + 1` bytes of it.
 /// `None` at the end of the input.
 fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<Option<LineRead>> {
-    let mut read = LineRead { length: 0, consumed: 0 };
+    let keep = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let read = reader.by_ref().take(keep).read_until(b'\n', line)?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        return Ok(Some(LineRead { length: line.len(), consumed: read as u64 }));
+    }
+    let mut result = LineRead { length: line.len(), consumed: read as u64 };
+    if line.len() <= cap {
+        return Ok(Some(result)); // the last line, without a line break
+    }
+    // Over the cap: count and drop the rest of the line without keeping it.
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
@@ -231,20 +244,15 @@ fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -
             Err(error) => return Err(error),
         };
         if available.is_empty() {
-            return Ok((read.consumed > 0).then_some(read));
+            return Ok(Some(result));
         }
         let newline = available.iter().position(|&byte| byte == b'\n');
-        let (chunk, used) = match newline {
-            Some(end) => (available.get(..end).unwrap_or_default(), end + 1),
-            None => (available, available.len()),
-        };
-        let room = cap.saturating_add(1).saturating_sub(line.len());
-        line.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
-        read.length += chunk.len();
-        read.consumed += used as u64;
+        let used = newline.map_or(available.len(), |end| end + 1);
+        result.length += newline.unwrap_or(used);
+        result.consumed += used as u64;
         reader.consume(used);
         if newline.is_some() {
-            return Ok(Some(read));
+            return Ok(Some(result));
         }
     }
 }

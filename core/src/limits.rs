@@ -70,10 +70,9 @@ impl Limits {
 
     /// The first text or list of `event` that is over a cap, as a `limit_exceeded` finding.
     pub fn check_event(&self, event: &Event) -> Result<(), Finding> {
-        let mut meter = Meter { limits: self, field: "engagement", problem: None };
-        meter.text(&event.engagement);
-        meter.field = "actor";
-        meter.text(&event.actor);
+        let mut meter = Meter { limits: self, field: "", problem: None };
+        meter.field("engagement", &event.engagement);
+        meter.field("actor", &event.actor);
         meter.field("meta", &event.meta);
         event.body.measure(&mut meter);
         meter.problem.map_or(Ok(()), Err)

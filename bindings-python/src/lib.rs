@@ -8,9 +8,10 @@
 use coachflow::boundary::{self, catch_panic, parse_limits, BoundaryError};
 use coachflow::log::{read_log_with_progress, LogProblem as CoreLogProblem};
 use coachflow::{Code, Event, Limits, Rejection, ReplayError};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
 use pythonize::pythonize;
 use serde::Serialize;
 use std::fs::File;
@@ -212,8 +213,13 @@ impl From<coachflow::Finding> for Finding {
 
 #[pymethods]
 impl Finding {
-    fn __repr__(&self) -> String {
-        format!("Finding(code={:?}, rule={:?}, message={:?})", self.code, self.rule, self.message)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Finding(code={}, rule={}, message={})",
+            python_repr(py, &self.code)?,
+            python_repr(py, &self.rule)?,
+            python_repr(py, &self.message)?
+        ))
     }
 }
 
@@ -233,13 +239,13 @@ struct Requirement {
 
 #[pymethods]
 impl Requirement {
-    fn __repr__(&self) -> String {
-        format!(
-            "Requirement(code={:?}, met={}, message={:?})",
-            self.code,
-            if self.met { "True" } else { "False" },
-            self.message
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Requirement(code={}, met={}, message={})",
+            python_repr(py, &self.code)?,
+            python_repr(py, self.met)?,
+            python_repr(py, &self.message)?
+        ))
     }
 }
 
@@ -273,8 +279,13 @@ impl LogProblem {
         self.violations.iter().map(|finding| finding.code.clone()).collect()
     }
 
-    fn __repr__(&self) -> String {
-        format!("LogProblem(line={}, engagement={:?}, codes={:?})", self.line, self.engagement, self.codes())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "LogProblem(line={}, engagement={}, codes={})",
+            self.line,
+            python_repr(py, &self.engagement)?,
+            python_repr(py, self.codes())?
+        ))
     }
 }
 
@@ -458,8 +469,8 @@ impl Engagement {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         self.read(py, |engagement| {
             Ok(format!(
-                "<Engagement {:?} stage={} events={}>",
-                engagement.id(),
+                "<Engagement {} stage={} events={}>",
+                python_repr(py, engagement.id())?,
                 engagement.stage(),
                 engagement.log().len()
             ))
@@ -480,7 +491,12 @@ fn load_jsonl_native(
     limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(Vec<Engagement>, Vec<LogProblem>, u64, u64)> {
     let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
-    let file = File::open(&path)?;
+    // OSError(errno, text, filename) becomes the matching subclass (FileNotFoundError, ...)
+    // and names the file in its message.
+    let file = File::open(&path).map_err(|error| {
+        let text = error.kind().to_string();
+        PyOSError::new_err((error.raw_os_error().unwrap_or(0), text, path.display().to_string()))
+    })?;
     guarded(py, || {
         let mut callback_error = None;
         let replay = py.detach(|| {
@@ -517,6 +533,11 @@ fn metrics_table<'py>(py: Python<'py>, engagements: &Bound<'py, PyAny>) -> PyRes
 }
 
 /// Native half of the `coachflow` package; import `coachflow` instead.
+/// How Python itself prints `value` (`'text'`, `None`, `True`, `['a', 'b']`).
+fn python_repr<'py>(py: Python<'py>, value: impl IntoPyObject<'py>) -> PyResult<String> {
+    Ok(value.into_bound_py_any(py)?.repr()?.to_string())
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
@@ -532,5 +553,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("CODES", names(Code::ALL.iter().map(|code| code.as_str()).collect())?)?;
     module.add("BOUNDARY_CODES", names(boundary::BoundaryCode::ALL.iter().map(|code| code.as_str()).collect())?)?;
     module.add("METRICS_COLUMNS", PyTuple::new(py, coachflow::metrics::METRICS_COLUMNS)?)?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -86,6 +86,12 @@ fn read_event(event: &JsValue) -> Result<Event, Rejection> {
     }
 }
 
+/// The version of the coachflow package, such as `0.1.0`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The `Limits` interface of the TypeScript types: size caps, each optional.

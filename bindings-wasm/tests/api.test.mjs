@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Engagement, CoachflowError } from "../pkg/node.js";
+import { Engagement, CoachflowError, version } from "../pkg/node.js";
 
 const whole = JSON.parse(readFileSync(new URL("../../tests/vectors/whole_engagements.json", import.meta.url), "utf8"));
 const completedLog = whole.vectors[0].events;
@@ -28,6 +28,11 @@ function thrown(work) {
   }
   assert.fail("expected a throw");
 }
+
+test("version() is the package's version", () => {
+  const manifest = JSON.parse(readFileSync(new URL("../pkg/package.json", import.meta.url), "utf8"));
+  assert.equal(version(), manifest.version);
+});
 
 test("apply takes objects and JSON strings and returns warnings", () => {
   const engagement = new Engagement("e-1");

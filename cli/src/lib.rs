@@ -1,6 +1,7 @@
 //! Library side of the `coachflow` command: the narrated demo and the deterministic
-//! synthetic log generator, shared by the binary and the benchmarks.
+//! synthetic log generator and the generated reference documents, shared by the binary and the benchmarks.
 #![forbid(unsafe_code)]
 
 pub mod demo;
 pub mod generate;
+pub mod reference;

@@ -2,7 +2,7 @@
 //! generate synthetic logs.
 #![forbid(unsafe_code)]
 
-use coachflow_cli::{demo, generate};
+use coachflow_cli::{demo, generate, reference};
 
 use clap::{Parser, Subcommand};
 use coachflow::conformance::{parse_vectors, run_vector};
@@ -14,13 +14,25 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "coachflow", version, about = "Supervisor-partnered coaching engagements as typed state machines")]
+#[command(
+    name = "coachflow",
+    version,
+    about = "Supervisor-partnered coaching engagements as typed state machines",
+    after_help = "Examples:\n  coachflow demo\n  coachflow validate engagements.jsonl\n  coachflow view --as supervisor engagements.jsonl --engagement eng-7\n\nEach command prints its own examples: coachflow help COMMAND"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Size caps for reading logs, as JSON, e.g. `{"max_line_bytes": 65536}`; caps left out
+}
+
+/// A log to read, and the size caps to read it under.
+#[derive(clap::Args)]
+struct LogInput {
+    /// The JSON Lines log (`-` for standard input).
+    file: PathBuf,
+    /// Size caps for reading the log, as JSON, e.g. `{"max_line_bytes": 65536}`; caps left out
     /// keep their defaults (docs/hardening.md).
-    #[arg(long, global = true, value_name = "JSON", value_parser = read_limits)]
+    #[arg(long, value_name = "JSON", value_parser = read_limits)]
     limits: Option<Limits>,
 }
 
@@ -28,67 +40,93 @@ fn read_limits(json: &str) -> Result<Limits, String> {
     coachflow::boundary::parse_limits(json).map_err(|error| error.message)
 }
 
+fn read_role(name: &str) -> Result<coachflow::Role, String> {
+    coachflow::boundary::parse_role(name).map_err(|error| error.message)
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Replay a sample engagement from pre-work to completion, explaining each step.
+    #[command(after_help = "Example:\n  coachflow demo | less")]
     Demo,
-    /// Check a JSON Lines log; print each problem as `line N: code: message`; exit 1 on any problem.
+    /// Check a JSON Lines log; print each problem as `line N: code: message`; exit 1 on any
+    /// problem or when the log holds no events.
+    #[command(
+        after_help = "Examples:\n  coachflow validate engagements.jsonl\n  coachflow validate - < engagements.jsonl\n  coachflow validate upload.jsonl --limits '{\"max_text_chars\": 4000}'"
+    )]
     Validate {
-        /// The log file (`-` for standard input).
-        file: PathBuf,
+        #[command(flatten)]
+        input: LogInput,
     },
     /// Run conformance vectors (files, or folders of `*.json`); exit 1 if any fails.
+    #[command(after_help = "Example:\n  coachflow vectors tests/vectors")]
     Vectors {
         /// Vector files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Print participants' views as JSON, one engagement per line.
+    #[command(
+        after_help = "Examples:\n  coachflow view --as supervisor engagements.jsonl\n  coachflow view --participant cleo engagements.jsonl --engagement eng-7",
+        group = clap::ArgGroup::new("viewer").required(true).args(["role", "participant"])
+    )]
     View {
-        /// The log file.
-        file: PathBuf,
-        /// The role whose view to print (its first participant).
+        #[command(flatten)]
+        input: LogInput,
+        /// The role whose view to print (its first participant): coachee, supervisor, coach or
+        /// program_admin. Either this or --participant.
         #[arg(
             long = "as",
             value_name = "ROLE",
-            conflicts_with = "participant",
-            required_unless_present = "participant"
+            value_parser = read_role
         )]
         role: Option<coachflow::Role>,
-        /// The participant whose view to print.
-        #[arg(long)]
+        /// The participant whose view to print. Either this or --as.
+        #[arg(long, value_name = "ID")]
         participant: Option<String>,
         /// Only this engagement.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         engagement: Option<String>,
     },
     /// Print one analytics record per engagement (only what a programme admin may see).
+    #[command(
+        after_help = "Examples:\n  coachflow metrics engagements.jsonl > metrics.csv\n  coachflow metrics engagements.jsonl --format jsonl"
+    )]
     Metrics {
-        /// The log file.
-        file: PathBuf,
+        #[command(flatten)]
+        input: LogInput,
         /// Output format.
         #[arg(long, value_enum, default_value_t = MetricsFormat::Csv)]
         format: MetricsFormat,
     },
     /// Explain whether a participant can see a record, and why.
+    #[command(
+        after_help = "Example:\n  coachflow explain engagements.jsonl --engagement eng-7 --participant sam --record session:2"
+    )]
     Explain {
-        /// The log file.
-        file: PathBuf,
+        #[command(flatten)]
+        input: LogInput,
         /// The engagement.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         engagement: String,
         /// The viewer.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         participant: String,
         /// The record: `session:2`, `action:a1`, `survey:s1/peer`, `preliminary_notes`, ...
         #[arg(long)]
         record: String,
     },
     /// Print the stage machine as a Mermaid state diagram.
+    #[command(after_help = "Example:\n  coachflow diagram > stages.mmd")]
     Diagram,
     /// Print the table of rule codes (Markdown).
+    #[command(after_help = "Example:\n  coachflow codes | grep session")]
     Codes,
+    /// Print the reference of every event type: fields, who may record it, in which stages (Markdown).
+    #[command(after_help = "Example:\n  coachflow events > events.md")]
+    Events,
     /// Write a deterministic synthetic log of interleaved engagements (about 100 events each).
+    #[command(after_help = "Example:\n  coachflow generate --engagements 1000 --seed 7 --out engagements.jsonl")]
     Generate {
         /// How many engagements.
         #[arg(long, default_value_t = 100)]
@@ -113,31 +151,13 @@ enum MetricsFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let limits = cli.limits.unwrap_or_default();
-    let result = match cli.command {
-        Command::Demo => demo::run(&mut io::stdout().lock()).map(|()| true),
-        Command::Validate { file } => validate(&file, &limits),
-        Command::Vectors { paths } => vectors(&paths),
-        Command::View { file, role, participant, engagement } => {
-            view(&file, &limits, role, participant.as_deref(), engagement.as_deref())
-        }
-        Command::Metrics { file, format } => metrics(&file, &limits, format),
-        Command::Explain { file, engagement, participant, record } => {
-            explain(&file, &limits, &engagement, &participant, &record)
-        }
-        Command::Diagram => {
-            print!("{}", coachflow::rules::mermaid_diagram());
-            Ok(true)
-        }
-        Command::Codes => {
-            print!("{}", codes_table());
-            Ok(true)
-        }
-        Command::Generate { engagements, seed, out } => generate_log(engagements, seed, out.as_deref()),
-    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let result = run(cli.command, &mut out).and_then(|succeeded| out.flush().map(|()| succeeded));
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
+        // A reader that stops early (`coachflow ... | head`) is a normal end, as for any Unix tool.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("coachflow: {error}");
             ExitCode::from(2)
@@ -145,37 +165,73 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &Path, limits: &Limits) -> io::Result<coachflow::log::LogReplay> {
-    if path == Path::new("-") {
-        return Ok(read_log_with_progress(io::stdin().lock(), limits, u64::MAX, |_| {}));
+/// Runs one command, writing its output to `out`: `Ok(false)` when it found problems.
+fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
+    match command {
+        Command::Demo => demo::run(out).map(|()| true),
+        Command::Validate { input } => validate(&input, out),
+        Command::Vectors { paths } => vectors(&paths, out),
+        Command::View { input, role, participant, engagement } => {
+            view(&input, role, participant.as_deref(), engagement.as_deref(), out)
+        }
+        Command::Metrics { input, format } => metrics(&input, format, out),
+        Command::Explain { input, engagement, participant, record } => {
+            explain(&input, &engagement, &participant, &record, out)
+        }
+        Command::Diagram => out.write_all(coachflow::rules::mermaid_diagram().as_bytes()).map(|()| true),
+        Command::Codes => out.write_all(reference::codes_table().as_bytes()).map(|()| true),
+        Command::Events => out.write_all(reference::events_markdown().as_bytes()).map(|()| true),
+        Command::Generate { engagements, seed, out: file } => generate_log(engagements, seed, file.as_deref(), out),
     }
-    let file =
-        File::open(path).map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
-    Ok(read_log_with_progress(BufReader::new(file), limits, u64::MAX, |_| {}))
+}
+
+/// `1 engagement`, `2 engagements`.
+fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+fn load(input: &LogInput) -> io::Result<Option<coachflow::log::LogReplay>> {
+    let limits = input.limits.unwrap_or_default();
+    let path = &input.file;
+    let replay = if path == Path::new("-") {
+        read_log_with_progress(io::stdin().lock(), &limits, u64::MAX, |_| {})
+    } else {
+        let named = |error: io::Error| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
+        if path.is_dir() {
+            return Err(named(io::Error::new(io::ErrorKind::IsADirectory, "is a directory, not a log file")));
+        }
+        let file = File::open(path).map_err(named)?;
+        read_log_with_progress(BufReader::new(file), &limits, u64::MAX, |_| {})
+    };
+    if replay.events_applied == 0 && replay.problems.is_empty() {
+        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", path.display());
+        return Ok(None);
+    }
+    Ok(Some(replay))
 }
 
 /// Loads a log for a command that reads it; its problems go to standard error.
-fn load_quietly(path: &Path, limits: &Limits) -> io::Result<coachflow::log::LogReplay> {
-    let replay = load(path, limits)?;
-    if !replay.problems.is_empty() {
+fn load_quietly(input: &LogInput) -> io::Result<Option<coachflow::log::LogReplay>> {
+    let replay = load(input)?;
+    if let Some(problems) = replay.as_ref().map(|replay| replay.problems.len()).filter(|n| *n > 0) {
         eprintln!(
-            "coachflow: {} problem lines in {} were skipped (see `coachflow validate`)",
-            replay.problems.len(),
-            path.display()
+            "coachflow: {} in {} skipped (see `coachflow validate`)",
+            count(problems as u64, "problem line"),
+            input.file.display()
         );
     }
     Ok(replay)
 }
 
 fn view(
-    path: &Path,
-    limits: &Limits,
+    input: &LogInput,
     role: Option<coachflow::Role>,
     participant: Option<&str>,
     only: Option<&str>,
+    out: &mut impl Write,
 ) -> io::Result<bool> {
-    let replay = load_quietly(path, limits)?;
-    let mut out = io::stdout().lock();
+    let Some(replay) = load_quietly(input)? else { return Ok(false) };
     let mut all_found = true;
     let mut seen = false;
     for engagement in replay.engagements.iter().filter(|e| only.is_none_or(|id| e.id() == id)) {
@@ -197,15 +253,14 @@ fn view(
         eprintln!(
             "coachflow: no engagement{} in {}",
             only.map(|id| format!(" {id}")).unwrap_or_default(),
-            path.display()
+            input.file.display()
         );
     }
     Ok(seen && all_found)
 }
 
-fn metrics(path: &Path, limits: &Limits, format: MetricsFormat) -> io::Result<bool> {
-    let replay = load_quietly(path, limits)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+fn metrics(input: &LogInput, format: MetricsFormat, out: &mut impl Write) -> io::Result<bool> {
+    let Some(replay) = load_quietly(input)? else { return Ok(false) };
     if matches!(format, MetricsFormat::Csv) {
         writeln!(out, "{}", coachflow::metrics::METRICS_COLUMNS.join(","))?;
     }
@@ -220,7 +275,6 @@ fn metrics(path: &Path, limits: &Limits, format: MetricsFormat) -> io::Result<bo
             }
         }
     }
-    out.flush()?;
     Ok(true)
 }
 
@@ -235,15 +289,21 @@ fn csv_cell(value: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn explain(path: &Path, limits: &Limits, engagement: &str, participant: &str, record: &str) -> io::Result<bool> {
-    let replay = load_quietly(path, limits)?;
+fn explain(
+    input: &LogInput,
+    engagement: &str,
+    participant: &str,
+    record: &str,
+    out: &mut impl Write,
+) -> io::Result<bool> {
+    let Some(replay) = load_quietly(input)? else { return Ok(false) };
     let Some(found) = replay.engagements.iter().find(|e| e.id() == engagement) else {
-        eprintln!("coachflow: no engagement {engagement} in {}", path.display());
+        eprintln!("coachflow: no engagement {engagement} in {}", input.file.display());
         return Ok(false);
     };
     match found.explain_visibility(participant, record) {
         Ok(answer) => {
-            println!("{}", serde_json::to_string_pretty(&answer).map_err(io::Error::other)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&answer).map_err(io::Error::other)?)?;
             Ok(true)
         }
         Err(finding) => {
@@ -253,23 +313,28 @@ fn explain(path: &Path, limits: &Limits, engagement: &str, participant: &str, re
     }
 }
 
-fn validate(path: &Path, limits: &Limits) -> io::Result<bool> {
-    let replay = load(path, limits)?;
-    let mut out = io::stdout().lock();
+fn validate(input: &LogInput, out: &mut impl Write) -> io::Result<bool> {
+    let Some(replay) = load(input)? else { return Ok(false) };
     for problem in &replay.problems {
         for finding in &problem.violations {
             writeln!(out, "line {}: {}: {}", problem.line, finding.code, finding.message)?;
         }
     }
     for engagement in &replay.engagements {
-        writeln!(out, "{}: {}, {} events", engagement.id(), engagement.stage(), engagement.log().len())?;
+        writeln!(
+            out,
+            "{}: {}, {}",
+            engagement.id(),
+            engagement.stage(),
+            count(engagement.log().len() as u64, "event")
+        )?;
     }
     writeln!(
         out,
-        "{} engagements, {} events applied, {} problem lines",
-        replay.engagements.len(),
-        replay.events_applied,
-        replay.problems.len()
+        "{}, {} applied, {}",
+        count(replay.engagements.len() as u64, "engagement"),
+        count(replay.events_applied, "event"),
+        count(replay.problems.len() as u64, "problem line")
     )?;
     Ok(replay.problems.is_empty())
 }
@@ -291,9 +356,8 @@ fn vector_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn vectors(paths: &[PathBuf]) -> io::Result<bool> {
+fn vectors(paths: &[PathBuf], out: &mut impl Write) -> io::Result<bool> {
     let (mut passed, mut failed) = (0_usize, 0_usize);
-    let mut out = io::stdout().lock();
     for file in vector_files(paths)? {
         let text = std::fs::read_to_string(&file)
             .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", file.display())))?;
@@ -322,27 +386,23 @@ fn vectors(paths: &[PathBuf]) -> io::Result<bool> {
     Ok(failed == 0)
 }
 
-fn codes_table() -> String {
-    let mut table = String::from("| code | meaning |\n|---|---|\n");
-    for code in coachflow::Code::ALL {
-        table.push_str(&format!("| `{}` | {} |\n", code.as_str(), code.meaning().replace('|', "\\|")));
-    }
-    table
-}
-
-fn generate_log(engagements: u64, seed: u64, out: Option<&Path>) -> io::Result<bool> {
+fn generate_log(engagements: u64, seed: u64, file: Option<&Path>, out: &mut impl Write) -> io::Result<bool> {
     let lines = generate::generate(engagements, seed);
-    let mut sink: Box<dyn Write> = match out {
-        Some(path) => Box::new(BufWriter::new(File::create(path)?)),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+    let write_all = |sink: &mut dyn Write| -> io::Result<()> {
+        for line in &lines {
+            sink.write_all(line.as_bytes())?;
+            sink.write_all(b"\n")?;
+        }
+        sink.flush()
     };
-    for line in &lines {
-        sink.write_all(line.as_bytes())?;
-        sink.write_all(b"\n")?;
-    }
-    sink.flush()?;
-    if let Some(path) = out {
-        eprintln!("wrote {} events of {engagements} engagements to {}", lines.len(), path.display());
+    match file {
+        Some(path) => {
+            let created = File::create(path)
+                .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", path.display())))?;
+            write_all(&mut BufWriter::new(created))?;
+            eprintln!("wrote {} events of {engagements} engagements to {}", lines.len(), path.display());
+        }
+        None => write_all(out)?,
     }
     Ok(true)
 }
@@ -360,16 +420,44 @@ mod tests {
         let rules = project_file("docs/rules.md");
         let begin = rules.find("<!-- codes:begin -->\n").unwrap() + "<!-- codes:begin -->\n".len();
         let end = rules.find("<!-- codes:end -->").unwrap();
-        assert_eq!(&rules[begin..end], codes_table(), "run `coachflow codes` and paste it into docs/rules.md");
+        assert_eq!(
+            &rules[begin..end],
+            reference::codes_table(),
+            "run `coachflow codes` and paste it into docs/rules.md"
+        );
     }
 
     #[test]
     fn limits_flag_reads_json_and_refuses_unknown_caps() {
         let cli = Cli::try_parse_from(["coachflow", "validate", "log.jsonl", "--limits", r#"{"max_line_bytes": 10}"#]);
-        assert_eq!(cli.unwrap().limits, Some(Limits { max_line_bytes: 10, ..Limits::default() }));
+        let Command::Validate { input } = cli.unwrap().command else { panic!("not validate") };
+        assert_eq!(input.limits, Some(Limits { max_line_bytes: 10, ..Limits::default() }));
         let error =
-            Cli::try_parse_from(["coachflow", "--limits", r#"{"max_lines": 1}"#, "validate", "x"]).err().unwrap();
+            Cli::try_parse_from(["coachflow", "validate", "x", "--limits", r#"{"max_lines": 1}"#]).err().unwrap();
         assert!(error.to_string().contains("unknown field `max_lines`"), "{error}");
+    }
+
+    #[test]
+    fn limits_only_on_commands_that_read_a_log() {
+        assert!(Cli::try_parse_from(["coachflow", "diagram", "--limits", "{}"]).is_err());
+        assert!(Cli::try_parse_from(["coachflow", "metrics", "log.jsonl", "--limits", "{}"]).is_ok());
+    }
+
+    #[test]
+    fn a_bad_role_lists_the_valid_ones() {
+        let error = Cli::try_parse_from(["coachflow", "view", "--as", "boss", "log.jsonl"]).err().unwrap().to_string();
+        assert!(error.contains("coachee, supervisor, coach, program_admin"), "{error}");
+        let error = Cli::try_parse_from(["coachflow", "view", "log.jsonl"]).err().unwrap().to_string();
+        assert!(error.contains("--as") && error.contains("--participant"), "{error}");
+    }
+
+    #[test]
+    fn docs_list_every_event_type() {
+        assert_eq!(
+            project_file("docs/events.md"),
+            reference::events_markdown(),
+            "run `coachflow events > docs/events.md`"
+        );
     }
 
     #[test]

@@ -103,14 +103,14 @@ impl<'de> Deserialize<'de> for TextList {
 }
 
 macro_rules! payload {
-    ($(#[$doc:meta])* $name:ident { $( $(#[$fdoc:meta])* $field:ident : $ty:ty, )* } $( optional { $( $(#[$odoc:meta])* $ofield:ident : $oty:ty, )* } )?) => {
+    ($(#[$doc:meta])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty, )* } $( optional { $( $(#[doc = $odoc:literal])* $ofield:ident : $oty:ty, )* } )?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
-            $( $(#[$fdoc])* pub $field: $ty, )*
+            $( $(#[doc = $fdoc])* pub $field: $ty, )*
             $($(
-                $(#[$odoc])*
+                $(#[doc = $odoc])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $ofield: Option<$oty>,
             )*)?
@@ -132,8 +132,8 @@ macro_rules! payload {
         impl $name {
             /// The payload's fields, for schema and type generators.
             pub const FIELDS: &'static [FieldSpec] = &[
-                $( FieldSpec { name: stringify!($field), rust_type: stringify!($ty), optional: false }, )*
-                $($( FieldSpec { name: stringify!($ofield), rust_type: stringify!($oty), optional: true }, )*)?
+                $( FieldSpec { name: stringify!($field), rust_type: stringify!($ty), optional: false, description: concat!($($fdoc),*) }, )*
+                $($( FieldSpec { name: stringify!($ofield), rust_type: stringify!($oty), optional: true, description: concat!($($odoc),*) }, )*)?
             ];
         }
     };
@@ -150,6 +150,8 @@ pub struct FieldSpec {
     pub rust_type: &'static str,
     /// Whether the field may be left out.
     pub optional: bool,
+    /// What the field holds, in words (its doc comment).
+    pub description: &'static str,
 }
 
 /// Decoding of a payload from the fields of an event object that are not envelope fields.
@@ -378,19 +380,24 @@ impl Measured for ScriptStep {
 impl ScriptStep {
     /// The fields of a `script_step`; the step's own fields (section 5) are the `*` entry.
     pub const FIELDS: &'static [FieldSpec] = &[
-        FieldSpec { name: "session", rust_type: "u32", optional: false },
-        FieldSpec { name: "step", rust_type: "String", optional: false },
-        FieldSpec { name: "*", rust_type: "StepContent", optional: true },
+        FieldSpec { name: "session", rust_type: "u32", optional: false, description: " Session number." },
+        FieldSpec { name: "step", rust_type: "String", optional: false, description: " Step name." },
+        FieldSpec {
+            name: "*",
+            rust_type: "StepContent",
+            optional: true,
+            description: " The step's own fields, as the session script names them.",
+        },
     ];
 }
 
 macro_rules! event_types {
-    ($( $(#[$doc:meta])* $variant:ident $( ($payload:ty) )? = $name:literal, )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident $( ($payload:ty) )? = $name:literal, )*) => {
         /// The event types of the contract (section 4).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum EventType {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[doc = $doc])* $variant, )*
         }
 
         impl EventType {
@@ -407,6 +414,11 @@ macro_rules! event_types {
                 match name { $( $name => Some(EventType::$variant), )* _ => None }
             }
 
+            /// What this event type records, in one sentence.
+            pub fn description(self) -> &'static str {
+                match self { $( EventType::$variant => concat!($($doc),*).trim_ascii(), )* }
+            }
+
             /// The payload fields of this event type (besides the envelope's).
             pub fn fields(self) -> &'static [FieldSpec] {
                 match self { $( EventType::$variant => payload_fields!($($payload)?), )* }
@@ -417,7 +429,7 @@ macro_rules! event_types {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "type", rename_all = "snake_case")]
         pub enum EventBody {
-            $( $(#[$doc])* $variant $( ($payload) )?, )*
+            $( $(#[doc = $doc])* $variant $( ($payload) )?, )*
         }
 
         impl EventBody {

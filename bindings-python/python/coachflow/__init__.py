@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, overload
 
 from coachflow._native import (
     BOUNDARY_CODES,
+    __version__,
     CODES,
     METRICS_COLUMNS,
     ROLES,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = [
+    "__version__",
     "BOUNDARY_CODES",
     "CODES",
     "METRICS_COLUMNS",
@@ -90,7 +92,8 @@ def load_jsonl(
     with ``errors="raise"`` (the default) a :class:`LogError` naming the first bad line is
     raised once the file is read; with ``errors="collect"`` the good engagements come back
     with the list of :class:`LogProblem`. ``progress=True`` shows a progress bar (tqdm when
-    installed, else a plain one on stderr). A file that cannot be opened raises ``OSError``.
+    installed, else a plain one on stderr). A file that cannot be opened raises the matching
+    ``OSError`` subclass (``FileNotFoundError``, ``IsADirectoryError``, ...) naming the file.
     ``limits`` changes the size caps (:class:`Limits`); a line over one is a problem with
     code ``limit_exceeded``, and the rest of the file still loads.
     """

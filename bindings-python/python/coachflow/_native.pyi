@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable, final
 from coachflow.types import EventInput, Limits, Role, Stage
 
 __all__ = [
+    "__version__",
     "BOUNDARY_CODES",
     "CODES",
     "METRICS_COLUMNS",
@@ -25,6 +26,7 @@ ROLES: tuple[Role, ...]
 CODES: tuple[str, ...]
 BOUNDARY_CODES: tuple[str, ...]
 METRICS_COLUMNS: tuple[str, ...]
+__version__: str
 
 @final
 class Finding:

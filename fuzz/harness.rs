@@ -5,8 +5,8 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use coachflow::log::read_log_with_progress;
-use coachflow::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, DEFAULT_SCRIPT};
 use coachflow::{Engagement, Event, EventType, Limits, Role, Stage};
+use coachflow::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, DEFAULT_SCRIPT};
 use serde_json::{json, Map, Value};
 
 /// A valid engagement to start from: pre-work to the sixth coaching session.

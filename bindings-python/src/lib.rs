@@ -5,11 +5,12 @@
 //! the `coachflow` crate. Each call runs inside [`catch_panic`], so a bug surfaces as
 //! `CoachflowError(code="internal_error")` and never as pyo3's `PanicException`.
 
-use coachflow::boundary::{self, catch_panic, parse_limits, BoundaryError};
+use coachflow::boundary::{self, catch_panic, parse_limits, replay_events, BoundaryError, ErrorPayload};
 use coachflow::log::{read_log_with_progress, LogProblem as CoreLogProblem};
-use coachflow::{Code, Event, Limits, Rejection, ReplayError};
+use coachflow::{Code, Event, Limits, Rejection, Rule};
 use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 use pythonize::pythonize;
@@ -22,41 +23,45 @@ use std::sync::{Mutex, MutexGuard};
 /// The Python module that holds the exception classes.
 const ERRORS_MODULE: &str = "coachflow.errors";
 
-/// Instantiates one of the exception classes of `coachflow.errors`.
-fn exception<'py>(py: Python<'py>, class: &str, args: impl pyo3::call::PyCallArgs<'py>) -> PyErr {
-    let made = py.import(ERRORS_MODULE).and_then(|module| module.getattr(class)).and_then(|class| class.call1(args));
+static COACHFLOW_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static RULE_VIOLATION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// One of the exception classes of `coachflow.errors`, looked up once per process.
+fn exception_class<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> PyResult<&'py Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || Ok(py.import(ERRORS_MODULE)?.getattr(name)?.unbind())).map(|class| class.bind(py))
+}
+
+/// The exception for the binding protocol's error payload: `RuleViolation` for violated
+/// rules, `CoachflowError` for boundary errors. Built only on the error path.
+fn raise(py: Python<'_>, error: impl Into<ErrorPayload>) -> PyErr {
+    let error = error.into();
+    let made = if error.is_rule_violation() {
+        let violations: Vec<Finding> = error.violations.into_iter().map(Finding::from).collect();
+        exception_class(py, &RULE_VIOLATION, "RuleViolation")
+            .and_then(|class| class.call1((error.message, violations, error.index)))
+    } else {
+        exception_class(py, &COACHFLOW_ERROR, "CoachflowError")
+            .and_then(|class| class.call1((error.message, error.code)))
+    };
     match made {
         Ok(instance) => PyErr::from_value(instance),
-        Err(error) => error,
+        Err(failure) => failure,
     }
-}
-
-fn boundary_error(py: Python<'_>, error: BoundaryError) -> PyErr {
-    exception(py, "CoachflowError", (error.message, error.code.as_str()))
-}
-
-fn rule_violation(py: Python<'_>, rejection: Rejection, index: Option<usize>) -> PyErr {
-    let message = match index {
-        Some(index) => format!("event {index} was rejected: {rejection}"),
-        None => rejection.to_string(),
-    };
-    let violations: Vec<Finding> = rejection.violations.into_iter().map(Finding::from).collect();
-    exception(py, "RuleViolation", (message, violations, index))
-}
-
-fn replay_error(py: Python<'_>, error: ReplayError) -> PyErr {
-    rule_violation(py, error.rejection, Some(error.index))
 }
 
 /// Runs `work` with panics caught, then maps its error.
 fn guarded<T>(py: Python<'_>, work: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
-    catch_panic(work).map_err(|error| boundary_error(py, error))?
+    catch_panic(work).map_err(|error| raise(py, error))?
 }
 
 /// Converts a core value to plain Python data (dicts, lists, str, int, float, bool, None).
 fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
     pythonize(py, value).map_err(|error| {
-        boundary_error(py, BoundaryError { code: boundary::BoundaryCode::InternalError, message: error.to_string() })
+        raise(py, BoundaryError { code: boundary::BoundaryCode::InternalError, message: error.to_string() })
     })
 }
 
@@ -65,7 +70,7 @@ fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'p
 fn read_event(event: &Bound<'_, PyAny>) -> Result<Event, Rejection> {
     if let Ok(text) = event.cast::<PyString>() {
         let text = text.to_str().map_err(|error| {
-            Rejection::single(Code::InvalidEvent, "L2", format!("the event text is not valid Unicode: {error}"))
+            Rejection::single(Code::InvalidEvent, Rule::L2, format!("the event text is not valid Unicode: {error}"))
         })?;
         return Event::from_json(text);
     }
@@ -73,7 +78,7 @@ fn read_event(event: &Bound<'_, PyAny>) -> Result<Event, Rejection> {
     let written = write_json(event, 0, &mut text)
         .and_then(|()| String::from_utf8(text).map_err(|error| error.to_string()))
         .map_err(|problem| {
-            Rejection::single(Code::InvalidEvent, "L2", format!("the event cannot be read as JSON data: {problem}"))
+            Rejection::single(Code::InvalidEvent, Rule::L2, format!("the event cannot be read as JSON data: {problem}"))
         })?;
     Event::from_json(&written)
 }
@@ -207,7 +212,11 @@ struct Finding {
 
 impl From<coachflow::Finding> for Finding {
     fn from(finding: coachflow::Finding) -> Finding {
-        Finding { code: finding.code.as_str().to_owned(), rule: finding.rule.to_owned(), message: finding.message }
+        Finding {
+            code: finding.code.as_str().to_owned(),
+            rule: finding.rule.as_str().to_owned(),
+            message: finding.message,
+        }
     }
 }
 
@@ -245,6 +254,47 @@ impl Requirement {
             python_repr(py, &self.code)?,
             python_repr(py, self.met)?,
             python_repr(py, &self.message)?
+        ))
+    }
+}
+
+/// The verdict of `check`: whether the event would apply, every violated rule, and the
+/// warnings it would bring.
+#[pyclass(frozen, get_all, module = "coachflow")]
+struct CheckResult {
+    /// Whether the event would apply.
+    ok: bool,
+    /// Every violated rule; empty when `ok`.
+    violations: Vec<Finding>,
+    /// The warnings the event would bring; empty when not `ok`.
+    warnings: Vec<Finding>,
+}
+
+impl From<boundary::CheckResult> for CheckResult {
+    fn from(result: boundary::CheckResult) -> CheckResult {
+        let findings = |list: Vec<coachflow::Finding>| list.into_iter().map(Finding::from).collect();
+        CheckResult { ok: result.ok, violations: findings(result.violations), warnings: findings(result.warnings) }
+    }
+}
+
+#[pymethods]
+impl CheckResult {
+    /// The codes of the violations, in order.
+    #[getter]
+    fn codes(&self) -> Vec<String> {
+        self.violations.iter().map(|finding| finding.code.clone()).collect()
+    }
+
+    fn __bool__(&self) -> bool {
+        self.ok
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "CheckResult(ok={}, codes={}, warnings={})",
+            python_repr(py, self.ok)?,
+            python_repr(py, self.codes())?,
+            self.warnings.len()
         ))
     }
 }
@@ -316,7 +366,7 @@ impl Engagement {
     #[new]
     #[pyo3(signature = (id, *, limits=None))]
     fn new(py: Python<'_>, id: String, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Engagement> {
-        let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
+        let limits = read_limits(limits).map_err(|error| raise(py, error))?;
         Ok(Engagement::wrap(coachflow::Engagement::new(id).with_limits(limits)))
     }
 
@@ -325,68 +375,55 @@ impl Engagement {
     #[pyo3(signature = (events, *, limits=None))]
     fn replay(py: Python<'_>, events: &Bound<'_, PyAny>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Engagement> {
         guarded(py, || {
-            let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
+            let limits = read_limits(limits).map_err(|error| raise(py, error))?;
             if let Ok(text) = events.cast::<PyString>() {
                 let text = text.to_str()?.to_owned();
                 return py
                     .detach(|| coachflow::Engagement::replay_jsonl_with_limits(&text, &limits))
                     .map(Engagement::wrap)
-                    .map_err(|error| replay_error(py, error));
+                    .map_err(|error| raise(py, error));
             }
+            // Read up to the first event that cannot be read; the replay reports it with its index.
             let mut read = Vec::new();
-            let mut malformed = None;
-            for (index, event) in events.try_iter()?.enumerate() {
-                match read_event(&event?) {
-                    Ok(event) => read.push(event),
-                    Err(rejection) => {
-                        malformed = Some(ReplayError { index, rejection });
-                        break;
-                    }
+            for event in events.try_iter()? {
+                let event = read_event(&event?);
+                let unreadable = event.is_err();
+                read.push(event);
+                if unreadable {
+                    break;
                 }
             }
-            let engagement = py
-                .detach(|| coachflow::Engagement::replay_with_limits(read, &limits))
-                .map_err(|error| replay_error(py, error))?;
-            match malformed {
-                Some(error) => Err(replay_error(py, error)),
-                None => Ok(Engagement::wrap(engagement)),
-            }
+            py.detach(|| replay_events(read, &limits)).map(Engagement::wrap).map_err(|error| raise(py, error))
         })
     }
 
     /// Applies an event; returns its warnings or raises `RuleViolation`.
     fn apply(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<Vec<Finding>> {
         guarded(py, || {
-            let event = read_event(event).map_err(|rejection| rule_violation(py, rejection, None))?;
-            let applied = self.lock().apply(event).map_err(|rejection| rule_violation(py, rejection, None))?;
+            let event = read_event(event).map_err(|rejection| raise(py, rejection))?;
+            let applied = self.lock().apply(event).map_err(|rejection| raise(py, rejection))?;
             Ok(applied.warnings.into_iter().map(Finding::from).collect())
         })
     }
 
-    /// The violations the event would bring; empty when it would apply.
-    fn check(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<Vec<Finding>> {
+    /// What `apply` would do, without changing anything. Never raises for rule problems.
+    fn check(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<CheckResult> {
         self.read(py, |engagement| {
             let verdict = read_event(event).and_then(|event| engagement.check(&event));
-            Ok(verdict
-                .err()
-                .map(|rejection| rejection.violations)
-                .unwrap_or_default()
-                .into_iter()
-                .map(Finding::from)
-                .collect())
+            Ok(CheckResult::from(boundary::CheckResult::from_verdict(verdict)))
         })
     }
 
     /// Every guard of the target stage, met or not.
     fn requirements(&self, py: Python<'_>, stage: &str) -> PyResult<Vec<Requirement>> {
-        let stage = boundary::parse_stage(stage).map_err(|error| boundary_error(py, error))?;
+        let stage = boundary::parse_stage(stage).map_err(|error| raise(py, error))?;
         self.read(py, |engagement| {
             Ok(engagement
                 .requirements(stage)
                 .into_iter()
                 .map(|requirement| Requirement {
                     code: requirement.code.as_str().to_owned(),
-                    rule: requirement.rule.to_owned(),
+                    rule: requirement.rule.as_str().to_owned(),
                     met: requirement.met,
                     message: requirement.message,
                 })
@@ -398,13 +435,13 @@ impl Engagement {
     fn allowed_events(&self, py: Python<'_>, participant: &str) -> PyResult<Vec<&'static str>> {
         self.read(py, |engagement| match engagement.allowed_events(participant) {
             Ok(types) => Ok(types.into_iter().map(|event_type| event_type.as_str()).collect()),
-            Err(finding) => Err(rule_violation(py, finding.into(), None)),
+            Err(finding) => Err(raise(py, finding)),
         })
     }
 
     /// What each participant still owes as of a date.
     fn obligations<'py>(&self, py: Python<'py>, as_of: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let as_of = read_date(as_of).map_err(|error| boundary_error(py, error))?;
+        let as_of = read_date(as_of).map_err(|error| raise(py, error))?;
         self.read(py, |engagement| to_python(py, &engagement.obligations(as_of)))
     }
 
@@ -412,16 +449,16 @@ impl Engagement {
     fn view<'py>(&self, py: Python<'py>, participant: &str) -> PyResult<Bound<'py, PyAny>> {
         self.read(py, |engagement| match engagement.view(participant) {
             Ok(view) => to_python(py, &view),
-            Err(finding) => Err(rule_violation(py, finding.into(), None)),
+            Err(finding) => Err(raise(py, finding)),
         })
     }
 
     /// What the (first) participant with this role may see, as a dict.
     fn view_as<'py>(&self, py: Python<'py>, role: &str) -> PyResult<Bound<'py, PyAny>> {
-        let role = boundary::parse_role(role).map_err(|error| boundary_error(py, error))?;
+        let role = boundary::parse_role(role).map_err(|error| raise(py, error))?;
         self.read(py, |engagement| match engagement.view_as(role) {
             Ok(view) => to_python(py, &view),
-            Err(finding) => Err(rule_violation(py, finding.into(), None)),
+            Err(finding) => Err(raise(py, finding)),
         })
     }
 
@@ -434,7 +471,7 @@ impl Engagement {
     fn explain_visibility<'py>(&self, py: Python<'py>, viewer: &str, record: &str) -> PyResult<Bound<'py, PyAny>> {
         self.read(py, |engagement| match engagement.explain_visibility(viewer, record) {
             Ok(visibility) => to_python(py, &visibility),
-            Err(finding) => Err(rule_violation(py, finding.into(), None)),
+            Err(finding) => Err(raise(py, finding)),
         })
     }
 
@@ -490,7 +527,7 @@ fn load_jsonl_native(
     every_bytes: u64,
     limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(Vec<Engagement>, Vec<LogProblem>, u64, u64)> {
-    let limits = read_limits(limits).map_err(|error| boundary_error(py, error))?;
+    let limits = read_limits(limits).map_err(|error| raise(py, error))?;
     // OSError(errno, text, filename) becomes the matching subclass (FileNotFoundError, ...)
     // and names the file in its message.
     let file = File::open(&path).map_err(|error| {
@@ -545,6 +582,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Finding>()?;
     module.add_class::<Requirement>()?;
     module.add_class::<LogProblem>()?;
+    module.add_class::<CheckResult>()?;
     module.add_function(wrap_pyfunction!(load_jsonl_native, module)?)?;
     module.add_function(wrap_pyfunction!(metrics_table, module)?)?;
     let names = |all: Vec<&'static str>| PyTuple::new(py, all);
@@ -552,7 +590,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("ROLES", names(coachflow::Role::ALL.iter().map(|role| role.as_str()).collect())?)?;
     module.add("CODES", names(Code::ALL.iter().map(|code| code.as_str()).collect())?)?;
     module.add("BOUNDARY_CODES", names(boundary::BoundaryCode::ALL.iter().map(|code| code.as_str()).collect())?)?;
-    module.add("METRICS_COLUMNS", PyTuple::new(py, coachflow::metrics::METRICS_COLUMNS)?)?;
+    module.add("METRICS_COLUMNS", PyTuple::new(py, coachflow::METRICS_COLUMNS)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -71,18 +71,19 @@ def test_apply_returns_warnings() -> None:
 
 def test_check_never_raises_for_rule_problems() -> None:
     engagement = opened()
-    assert [finding.code for finding in engagement.check(ADVANCE)] == [
-        "orientation_incomplete",
-        "preliminary_discussion_missing",
-    ]
-    assert [finding.code for finding in engagement.check("{not json")] == ["invalid_event"]
-    assert {finding.code for finding in engagement.check({"type": 3})} == {"invalid_event"}
-    assert engagement.check(event("orientation_completed", "cleo", "2026-01-05T10:00:00Z")) == []
+    verdict = engagement.check(ADVANCE)
+    assert not verdict.ok and not verdict
+    assert verdict.codes == ["orientation_incomplete", "preliminary_discussion_missing"]
+    assert engagement.check("{not json").codes == ["invalid_event"]
+    assert set(engagement.check({"type": 3}).codes) == {"invalid_event"}
+    fine = engagement.check(event("orientation_completed", "cleo", "2026-01-05T10:00:00Z"))
+    assert fine.ok and fine.violations == [] and fine.warnings == []
+    assert repr(fine) == "CheckResult(ok=True, codes=[], warnings=0)"
     assert len(engagement) == 1
 
 
 def test_findings_compare_by_value() -> None:
-    first, second = opened().check(ADVANCE), opened().check(ADVANCE)
+    first, second = opened().check(ADVANCE).violations, opened().check(ADVANCE).violations
     assert first == second and hash(first[0]) == hash(second[0])
     assert "orientation_incomplete" in repr(first[0])
 

@@ -25,7 +25,7 @@ def test_the_wheel_installs_and_imports_in_a_fresh_venv(tmp_path: Path) -> None:
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", the_wheel()], check=True)
     probe = (
         "import coachflow, pathlib; e = coachflow.Engagement('x');"
-        "print(e.stage, e.check('{')[0].code, pathlib.Path(coachflow.__file__).parent.joinpath('py.typed').exists())"
+        "print(e.stage, e.check('{').codes[0], pathlib.Path(coachflow.__file__).parent.joinpath('py.typed').exists())"
     )
     result = subprocess.run([python, "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path)
     assert result.stdout.split() == ["pre_work", "invalid_event", "True"]

@@ -39,8 +39,9 @@ def test_errors_are_as_the_readme_says(tmp_path: pathlib.Path) -> None:
         raise AssertionError("a missing file must raise FileNotFoundError")
     assert issubclass(coachflow.RuleViolation, ValueError) and issubclass(coachflow.LogError, ValueError)
     assert re.fullmatch(r"\d+\.\d+\.\d+", coachflow.__version__)
-    problems = coachflow.load_jsonl(_write(tmp_path, '{"engagement":"e"}\n'), errors="collect")[1]
-    assert repr(problems[0]) == "LogProblem(line=1, engagement='e', codes=['invalid_event'])"
+    line = '{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"c","type":"nope"}\n'
+    problems = coachflow.load_jsonl(_write(tmp_path, line), errors="collect")[1]
+    assert repr(problems[0]) == "LogProblem(line=1, engagement='e', codes=['unknown_event_type'])"
 
 
 def _write(folder: pathlib.Path, text: str) -> pathlib.Path:

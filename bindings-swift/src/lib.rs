@@ -5,8 +5,9 @@
 //! `Sources/Coachflow` wraps these generated types so that apps never see them. Every call
 //! runs inside [`catch_panic`], so a bug becomes an `internal_error`, never a crash.
 
-use coachflow::boundary::{self, catch_panic, parse_limits, BoundaryError, CheckResult as CoreCheckResult};
-use coachflow::{Rejection, ReplayError};
+use coachflow::boundary::{
+    self, catch_panic, parse_limits, replay_events, BoundaryError, CheckResult as CoreCheckResult, ErrorPayload,
+};
 use serde::Serialize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -25,12 +26,83 @@ pub struct Finding {
 
 impl From<coachflow::Finding> for Finding {
     fn from(finding: coachflow::Finding) -> Finding {
-        Finding { code: finding.code.as_str().to_owned(), rule: finding.rule.to_owned(), message: finding.message }
+        Finding {
+            code: finding.code.as_str().to_owned(),
+            rule: finding.rule.as_str().to_owned(),
+            message: finding.message,
+        }
     }
 }
 
 fn findings(list: Vec<coachflow::Finding>) -> Vec<Finding> {
     list.into_iter().map(Finding::from).collect()
+}
+
+/// An engagement stage, in contract order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Stage {
+    /// `pre_work`.
+    PreWork,
+    /// `goal_setting`.
+    GoalSetting,
+    /// `coaching`.
+    Coaching,
+    /// `final_review`.
+    FinalReview,
+    /// `completed`.
+    Completed,
+    /// `discontinued`.
+    Discontinued,
+}
+
+impl From<coachflow::Stage> for Stage {
+    fn from(stage: coachflow::Stage) -> Stage {
+        match stage {
+            coachflow::Stage::PreWork => Stage::PreWork,
+            coachflow::Stage::GoalSetting => Stage::GoalSetting,
+            coachflow::Stage::Coaching => Stage::Coaching,
+            coachflow::Stage::FinalReview => Stage::FinalReview,
+            coachflow::Stage::Completed => Stage::Completed,
+            coachflow::Stage::Discontinued => Stage::Discontinued,
+        }
+    }
+}
+
+impl From<Stage> for coachflow::Stage {
+    fn from(stage: Stage) -> coachflow::Stage {
+        match stage {
+            Stage::PreWork => coachflow::Stage::PreWork,
+            Stage::GoalSetting => coachflow::Stage::GoalSetting,
+            Stage::Coaching => coachflow::Stage::Coaching,
+            Stage::FinalReview => coachflow::Stage::FinalReview,
+            Stage::Completed => coachflow::Stage::Completed,
+            Stage::Discontinued => coachflow::Stage::Discontinued,
+        }
+    }
+}
+
+/// A participant's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Role {
+    /// `coachee`.
+    Coachee,
+    /// `supervisor`.
+    Supervisor,
+    /// `coach`.
+    Coach,
+    /// `program_admin`.
+    ProgramAdmin,
+}
+
+impl From<Role> for coachflow::Role {
+    fn from(role: Role) -> coachflow::Role {
+        match role {
+            Role::Coachee => coachflow::Role::Coachee,
+            Role::Supervisor => coachflow::Role::Supervisor,
+            Role::Coach => coachflow::Role::Coach,
+            Role::ProgramAdmin => coachflow::Role::ProgramAdmin,
+        }
+    }
 }
 
 /// One guard of a target stage and whether it holds.
@@ -99,24 +171,23 @@ fn read_limits(limits_json: Option<String>) -> Result<coachflow::Limits, Coachfl
     Ok(limits_json.as_deref().map(parse_limits).transpose()?.unwrap_or_default())
 }
 
-impl CoachflowError {
-    fn rejected(rejection: Rejection, index: Option<usize>) -> CoachflowError {
-        let code = rejection.violations.first().map_or("invalid_event", |finding| finding.code.as_str()).to_owned();
-        let message = match index {
-            Some(index) => format!("event {index} was rejected: {rejection}"),
-            None => rejection.to_string(),
-        };
-        let index = index.map(|index| index as u64);
-        CoachflowError::RuleViolation { code, message, violations: findings(rejection.violations), index }
+impl From<ErrorPayload> for CoachflowError {
+    fn from(error: ErrorPayload) -> CoachflowError {
+        if !error.is_rule_violation() {
+            return CoachflowError::Boundary { code: error.code.to_owned(), message: error.message };
+        }
+        CoachflowError::RuleViolation {
+            code: error.code.to_owned(),
+            message: error.message,
+            violations: findings(error.violations),
+            index: error.index.map(|index| index as u64),
+        }
     }
+}
 
-    fn finding(finding: coachflow::Finding) -> CoachflowError {
-        CoachflowError::rejected(finding.into(), None)
-    }
-
-    fn replay(error: ReplayError) -> CoachflowError {
-        CoachflowError::rejected(error.rejection, Some(error.index))
-    }
+/// The binding protocol's error for anything that can become one.
+fn raise(error: impl Into<ErrorPayload>) -> CoachflowError {
+    error.into().into()
 }
 
 /// Runs a call with panics caught.
@@ -169,15 +240,8 @@ impl Engagement {
     pub fn replay(events: Vec<String>, limits_json: Option<String>) -> Result<Arc<Engagement>, CoachflowError> {
         guarded(|| {
             let limits = read_limits(limits_json)?;
-            let mut read = Vec::with_capacity(events.len());
-            for (index, text) in events.iter().enumerate() {
-                let event = coachflow::Event::from_json(text)
-                    .map_err(|rejection| CoachflowError::rejected(rejection, Some(index)))?;
-                read.push(event);
-            }
-            coachflow::Engagement::replay_with_limits(read, &limits)
-                .map(Engagement::wrap)
-                .map_err(CoachflowError::replay)
+            let read = events.iter().map(|text| coachflow::Event::from_json(text));
+            replay_events(read, &limits).map(Engagement::wrap).map_err(raise)
         })
     }
 
@@ -186,18 +250,15 @@ impl Engagement {
     pub fn replay_jsonl(text: String, limits_json: Option<String>) -> Result<Arc<Engagement>, CoachflowError> {
         guarded(|| {
             let limits = read_limits(limits_json)?;
-            coachflow::Engagement::replay_jsonl_with_limits(&text, &limits)
-                .map(Engagement::wrap)
-                .map_err(CoachflowError::replay)
+            coachflow::Engagement::replay_jsonl_with_limits(&text, &limits).map(Engagement::wrap).map_err(raise)
         })
     }
 
     /// Applies an event (JSON); returns its warnings.
     pub fn apply(&self, event: String) -> Result<Vec<Finding>, CoachflowError> {
         guarded(|| {
-            let event =
-                coachflow::Event::from_json(&event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
-            let applied = self.lock().apply(event).map_err(|rejection| CoachflowError::rejected(rejection, None))?;
+            let event = coachflow::Event::from_json(&event).map_err(raise)?;
+            let applied = self.lock().apply(event).map_err(raise)?;
             Ok(findings(applied.warnings))
         })
     }
@@ -208,16 +269,15 @@ impl Engagement {
     }
 
     /// Every guard of the target stage, met or not.
-    pub fn requirements(&self, stage: String) -> Result<Vec<Requirement>, CoachflowError> {
+    pub fn requirements(&self, stage: Stage) -> Result<Vec<Requirement>, CoachflowError> {
         guarded(|| {
-            let stage = boundary::parse_stage(&stage)?;
             Ok(self
                 .lock()
-                .requirements(stage)
+                .requirements(stage.into())
                 .into_iter()
                 .map(|requirement| Requirement {
                     code: requirement.code.as_str().to_owned(),
-                    rule: requirement.rule.to_owned(),
+                    rule: requirement.rule.as_str().to_owned(),
                     met: requirement.met,
                     message: requirement.message,
                 })
@@ -228,7 +288,7 @@ impl Engagement {
     /// The event types this participant may record now.
     pub fn allowed_events(&self, participant: String) -> Result<Vec<String>, CoachflowError> {
         guarded(|| {
-            let types = self.lock().allowed_events(&participant).map_err(CoachflowError::finding)?;
+            let types = self.lock().allowed_events(&participant).map_err(raise)?;
             Ok(types.into_iter().map(|event_type| event_type.as_str().to_owned()).collect())
         })
     }
@@ -240,15 +300,12 @@ impl Engagement {
 
     /// What this participant may see, as JSON.
     pub fn view_json(&self, participant: String) -> Result<String, CoachflowError> {
-        guarded(|| json(&self.lock().view(&participant).map_err(CoachflowError::finding)?))
+        guarded(|| json(&self.lock().view(&participant).map_err(raise)?))
     }
 
     /// What the (first) participant with this role may see, as JSON.
-    pub fn view_as_json(&self, role: String) -> Result<String, CoachflowError> {
-        guarded(|| {
-            let role = boundary::parse_role(&role)?;
-            json(&self.lock().view_as(role).map_err(CoachflowError::finding)?)
-        })
+    pub fn view_as_json(&self, role: Role) -> Result<String, CoachflowError> {
+        guarded(|| json(&self.lock().view_as(role.into()).map_err(raise)?))
     }
 
     /// Analytics of this engagement, as JSON.
@@ -258,7 +315,7 @@ impl Engagement {
 
     /// Whether `viewer` may see `record`, and why, as JSON.
     pub fn explain_visibility_json(&self, viewer: String, record: String) -> Result<String, CoachflowError> {
-        guarded(|| json(&self.lock().explain_visibility(&viewer, &record).map_err(CoachflowError::finding)?))
+        guarded(|| json(&self.lock().explain_visibility(&viewer, &record).map_err(raise)?))
     }
 
     /// The engagement id.
@@ -266,9 +323,9 @@ impl Engagement {
         self.lock().id().to_owned()
     }
 
-    /// The current stage (snake_case).
-    pub fn stage(&self) -> String {
-        self.lock().stage().as_str().to_owned()
+    /// The current stage.
+    pub fn stage(&self) -> Stage {
+        self.lock().stage().into()
     }
 
     /// The number of events applied.

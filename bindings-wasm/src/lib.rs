@@ -5,8 +5,8 @@
 //! named `CoachflowError` with a stable `code` (a rule code or a boundary code) and the
 //! `violations`. The TypeScript types of the package come from [`typescript_definitions`].
 
-use coachflow::boundary::{self, BoundaryCode, BoundaryError, CheckResult};
-use coachflow::{Event, Finding, Rejection, ReplayError};
+use coachflow::boundary::{self, replay_events, BoundaryCode, BoundaryError, CheckResult, ErrorPayload};
+use coachflow::{Event, Rejection, Rule};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -31,43 +31,24 @@ pub fn start() {
     }));
 }
 
-/// Builds the thrown value: an `Error` named `CoachflowError` with `code`, `violations` and,
-/// for replays, the `index` of the rejected event.
-fn coachflow_error(message: &str, code: &str, violations: &[Finding], index: Option<usize>) -> JsValue {
-    let error = js_sys::Error::new(message);
-    error.set_name("CoachflowError");
-    let set = |key: &str, value: JsValue| js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
+/// Builds the thrown value from the binding protocol's error payload: an `Error` named
+/// `CoachflowError` with `code`, `violations` and, for replays, the `index` of the rejected
+/// event. Built only on the error path.
+fn throw(error: impl Into<ErrorPayload>) -> JsValue {
+    let error = error.into();
+    let thrown = js_sys::Error::new(&error.message);
+    thrown.set_name("CoachflowError");
+    let set = |key: &str, value: JsValue| js_sys::Reflect::set(&thrown, &JsValue::from_str(key), &value);
     // Setting a property on a fresh Error object cannot fail; ignore the Result.
-    let _ = set("code", JsValue::from_str(code));
-    let _ = set("violations", to_js(violations).unwrap_or(JsValue::NULL));
-    let _ = set("index", index.map_or(JsValue::NULL, |index| JsValue::from_f64(index as f64)));
-    error.into()
-}
-
-fn rejection_error(rejection: &Rejection, index: Option<usize>) -> JsValue {
-    let code = rejection.violations.first().map_or("invalid_event", |finding| finding.code.as_str());
-    let message = match index {
-        Some(index) => format!("event {index} was rejected: {rejection}"),
-        None => rejection.to_string(),
-    };
-    coachflow_error(&message, code, &rejection.violations, index)
-}
-
-fn finding_error(finding: Finding) -> JsValue {
-    rejection_error(&finding.into(), None)
-}
-
-fn replay_error(error: &ReplayError) -> JsValue {
-    rejection_error(&error.rejection, Some(error.index))
-}
-
-fn boundary_error(error: BoundaryError) -> JsValue {
-    coachflow_error(&error.to_string(), error.code.as_str(), &[], None)
+    let _ = set("code", JsValue::from_str(error.code));
+    let _ = set("violations", to_js(&error.violations).unwrap_or(JsValue::NULL));
+    let _ = set("index", error.index.map_or(JsValue::NULL, |index| JsValue::from_f64(index as f64)));
+    thrown.into()
 }
 
 /// Converts a core value to a plain JavaScript value (through JSON, so dates stay strings).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let internal = |message: String| boundary_error(BoundaryError { code: BoundaryCode::InternalError, message });
+    let internal = |message: String| throw(BoundaryError { code: BoundaryCode::InternalError, message });
     let text = serde_json::to_string(value).map_err(|error| internal(error.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|_| internal(String::from("the result could not be handed to JavaScript")))
 }
@@ -77,7 +58,7 @@ fn read_event(event: &JsValue) -> Result<Event, Rejection> {
     if let Some(text) = event.as_string() {
         return Event::from_json(&text);
     }
-    let unreadable = |why: &str| Rejection::single(coachflow::Code::InvalidEvent, "L2", why.to_owned());
+    let unreadable = |why: &str| Rejection::single(coachflow::Code::InvalidEvent, Rule::L2, why.to_owned());
     let text = js_sys::JSON::stringify(event)
         .map_err(|_| unreadable("the event cannot be written as JSON (a cycle, a BigInt, or nesting too deep)"))?;
     match JsValue::from(text).as_string() {
@@ -105,8 +86,8 @@ fn read_limits(limits: Option<LimitsObject>) -> Result<coachflow::Limits, JsValu
     let text = js_sys::JSON::stringify(&limits.into())
         .ok()
         .and_then(|text| JsValue::from(text).as_string())
-        .ok_or_else(|| boundary_error(BoundaryError::invalid_argument("limits must be a plain object of numbers")))?;
-    coachflow::boundary::parse_limits(&text).map_err(boundary_error)
+        .ok_or_else(|| throw(BoundaryError::invalid_argument("limits must be a plain object of numbers")))?;
+    coachflow::boundary::parse_limits(&text).map_err(throw)
 }
 
 /// One coaching engagement: the fold of its events. Call `free()` when done with it.
@@ -134,20 +115,17 @@ impl Engagement {
         if let Some(text) = events.as_string() {
             return coachflow::Engagement::replay_jsonl_with_limits(&text, &limits)
                 .map(|inner| Engagement { inner })
-                .map_err(|error| replay_error(&error));
+                .map_err(throw);
         }
         if !js_sys::Array::is_array(&events) {
-            return Err(boundary_error(BoundaryError::invalid_argument(
+            return Err(throw(BoundaryError::invalid_argument(
                 "replay takes an array of events or a JSON Lines string",
             )));
         }
-        let mut read = Vec::new();
-        for (index, event) in js_sys::Array::from(&events).iter().enumerate() {
-            read.push(read_event(&event).map_err(|rejection| rejection_error(&rejection, Some(index)))?);
-        }
-        coachflow::Engagement::replay_with_limits(read, &limits)
+        let events = js_sys::Array::from(&events);
+        replay_events(events.iter().map(|event| read_event(&event)), &limits)
             .map(|inner| Engagement { inner })
-            .map_err(|error| replay_error(&error))
+            .map_err(throw)
     }
 
     /// Applies an event; returns its warnings, or throws a `CoachflowError` listing every
@@ -157,8 +135,8 @@ impl Engagement {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let event = read_event(&event).map_err(|rejection| rejection_error(&rejection, None))?;
-        let applied = self.inner.apply(event).map_err(|rejection| rejection_error(&rejection, None))?;
+        let event = read_event(&event).map_err(throw)?;
+        let applied = self.inner.apply(event).map_err(throw)?;
         to_js(&applied.warnings)
     }
 
@@ -177,34 +155,34 @@ impl Engagement {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Stage")] stage: &str,
     ) -> Result<JsValue, JsValue> {
-        let stage = boundary::parse_stage(stage).map_err(boundary_error)?;
+        let stage = boundary::parse_stage(stage).map_err(throw)?;
         to_js(&self.inner.requirements(stage))
     }
 
     /// The event types this participant may record now.
     #[wasm_bindgen(js_name = allowedEvents, unchecked_return_type = "EventType[]")]
     pub fn allowed_events(&self, participant_id: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.allowed_events(participant_id).map_err(finding_error)?)
+        to_js(&self.inner.allowed_events(participant_id).map_err(throw)?)
     }
 
     /// What each participant still owes as of a date written `YYYY-MM-DD`.
     #[wasm_bindgen(unchecked_return_type = "Obligation[]")]
     pub fn obligations(&self, #[wasm_bindgen(js_name = asOf)] as_of: &str) -> Result<JsValue, JsValue> {
-        let as_of = boundary::parse_date(as_of).map_err(boundary_error)?;
+        let as_of = boundary::parse_date(as_of).map_err(throw)?;
         to_js(&self.inner.obligations(as_of))
     }
 
     /// What this participant may see.
     #[wasm_bindgen(unchecked_return_type = "View")]
     pub fn view(&self, #[wasm_bindgen(js_name = participantId)] participant_id: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.view(participant_id).map_err(finding_error)?)
+        to_js(&self.inner.view(participant_id).map_err(throw)?)
     }
 
     /// What the (first) participant with this role may see.
     #[wasm_bindgen(js_name = viewAs, unchecked_return_type = "View")]
     pub fn view_as(&self, #[wasm_bindgen(unchecked_param_type = "Role")] role: &str) -> Result<JsValue, JsValue> {
-        let role = boundary::parse_role(role).map_err(boundary_error)?;
-        to_js(&self.inner.view_as(role).map_err(finding_error)?)
+        let role = boundary::parse_role(role).map_err(throw)?;
+        to_js(&self.inner.view_as(role).map_err(throw)?)
     }
 
     /// Analytics of this engagement, computed from the programme admin's view.
@@ -216,7 +194,7 @@ impl Engagement {
     /// Whether `viewer` may see `record`, and why.
     #[wasm_bindgen(js_name = explainVisibility, unchecked_return_type = "Visibility")]
     pub fn explain_visibility(&self, viewer: &str, record: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.explain_visibility(viewer, record).map_err(finding_error)?)
+        to_js(&self.inner.explain_visibility(viewer, record).map_err(throw)?)
     }
 
     /// The engagement id.

@@ -3,8 +3,8 @@
 
 use coachflow::boundary::BoundaryCode;
 use coachflow::event::FieldSpec;
-use coachflow::model::{EngagementLevel, GoalOutcome, MeetingKind, MidpointCheckIn, RaterGroup, ScriptEnforcement};
 use coachflow::{Code, EventType, Role, Stage};
+use coachflow::{EngagementLevel, GoalOutcome, MeetingKind, MidpointCheckIn, RaterGroup, ScriptEnforcement};
 use std::fmt::Write;
 
 /// The hand-written part: results and views.

@@ -178,7 +178,7 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
         Command::Explain { input, engagement, participant, record } => {
             explain(&input, &engagement, &participant, &record, out)
         }
-        Command::Diagram => out.write_all(coachflow::rules::mermaid_diagram().as_bytes()).map(|()| true),
+        Command::Diagram => out.write_all(coachflow::mermaid_diagram().as_bytes()).map(|()| true),
         Command::Codes => out.write_all(reference::codes_table().as_bytes()).map(|()| true),
         Command::Events => out.write_all(reference::events_markdown().as_bytes()).map(|()| true),
         Command::Generate { engagements, seed, out: file } => generate_log(engagements, seed, file.as_deref(), out),
@@ -262,7 +262,7 @@ fn view(
 fn metrics(input: &LogInput, format: MetricsFormat, out: &mut impl Write) -> io::Result<bool> {
     let Some(replay) = load_quietly(input)? else { return Ok(false) };
     if matches!(format, MetricsFormat::Csv) {
-        writeln!(out, "{}", coachflow::metrics::METRICS_COLUMNS.join(","))?;
+        writeln!(out, "{}", coachflow::METRICS_COLUMNS.join(","))?;
     }
     for engagement in &replay.engagements {
         let record = serde_json::to_value(engagement.metrics()).map_err(io::Error::other)?;
@@ -270,7 +270,7 @@ fn metrics(input: &LogInput, format: MetricsFormat, out: &mut impl Write) -> io:
             MetricsFormat::Jsonl => writeln!(out, "{record}")?,
             MetricsFormat::Csv => {
                 let cells: Vec<String> =
-                    coachflow::metrics::METRICS_COLUMNS.iter().map(|column| csv_cell(record.get(*column))).collect();
+                    coachflow::METRICS_COLUMNS.iter().map(|column| csv_cell(record.get(*column))).collect();
                 writeln!(out, "{}", cells.join(","))?;
             }
         }
@@ -462,6 +462,6 @@ mod tests {
 
     #[test]
     fn readme_shows_the_current_diagram() {
-        assert!(project_file("README.md").contains(&coachflow::rules::mermaid_diagram()));
+        assert!(project_file("README.md").contains(&coachflow::mermaid_diagram()));
     }
 }

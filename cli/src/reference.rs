@@ -2,9 +2,9 @@
 //! and the rule-code table of `docs/rules.md` (`coachflow codes`). Both are built from the
 //! tables the engine itself reads, and tests keep the committed copies identical.
 
-use coachflow::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup};
-use coachflow::rules::{accepted_stages, permitted_roles};
+use coachflow::{accepted_stages, permitted_roles};
 use coachflow::{Code, EventType, Role, Stage};
+use coachflow::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup};
 use std::fmt::Write;
 
 /// The table of rule codes, as in `docs/rules.md`.

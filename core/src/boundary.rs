@@ -1,13 +1,21 @@
 //! What every language binding needs at its edge, written once.
 //!
+//! This is the binding protocol, like a foreign-function layer every language shares:
+//!
+//! - [`ErrorPayload`]: the one error every binding raises as its `CoachflowError`, built from
+//!   a rejection, a replay error, a single finding or a [`BoundaryError`];
+//! - [`replay_events`]: replays events that a binding reads one by one from its own array;
+//! - [`CheckResult`]: the verdict of `check` as one value;
+//! - parsing of stage, role, date and limit arguments, and [`catch_panic`].
+//!
 //! Rule violations carry a [`Code`](crate::Code). The few errors that are not about the
 //! rules (a stage name that does not exist, a file that cannot be read, a bug caught before
 //! it crosses into another language) carry one of the [`BoundaryCode`]s instead. Every
 //! binding raises both with the same `code` strings.
 
-use crate::codes::{Finding, Rejection};
-use crate::engine::Engagement;
+use crate::engine::{Engagement, ReplayError};
 use crate::event::Event;
+use crate::finding::{Finding, Rejection};
 use crate::limits::Limits;
 use crate::model::{Role, Stage};
 use chrono::NaiveDate;
@@ -57,6 +65,77 @@ impl BoundaryError {
     pub fn invalid_argument(message: impl Into<String>) -> BoundaryError {
         BoundaryError { code: BoundaryCode::InvalidArgument, message: message.into() }
     }
+}
+
+/// The one error payload of every binding: what its `CoachflowError` carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorPayload {
+    /// A rule code (the first violation's) or a boundary code.
+    pub code: &'static str,
+    /// The error in words.
+    pub message: String,
+    /// Every violated rule; empty for boundary errors.
+    pub violations: Vec<Finding>,
+    /// For a replay, the 0-based position of the rejected event.
+    pub index: Option<usize>,
+}
+
+impl ErrorPayload {
+    /// Whether this is a rule violation (rather than a boundary error).
+    pub fn is_rule_violation(&self) -> bool {
+        !self.violations.is_empty()
+    }
+}
+
+impl From<Rejection> for ErrorPayload {
+    fn from(rejection: Rejection) -> ErrorPayload {
+        let code = rejection.violations.first().map_or("invalid_event", |finding| finding.code.as_str());
+        ErrorPayload { code, message: rejection.to_string(), violations: rejection.violations, index: None }
+    }
+}
+
+impl From<Finding> for ErrorPayload {
+    fn from(finding: Finding) -> ErrorPayload {
+        Rejection::from(finding).into()
+    }
+}
+
+impl From<ReplayError> for ErrorPayload {
+    fn from(error: ReplayError) -> ErrorPayload {
+        let message = error.to_string();
+        ErrorPayload { message, index: Some(error.index), ..ErrorPayload::from(error.rejection) }
+    }
+}
+
+impl From<BoundaryError> for ErrorPayload {
+    fn from(error: BoundaryError) -> ErrorPayload {
+        ErrorPayload { code: error.code.as_str(), message: error.to_string(), violations: Vec::new(), index: None }
+    }
+}
+
+/// Replays one engagement from events a binding reads one by one (each item is the result
+/// of reading one element of its array), under `limits`. Stops at the first event that
+/// cannot be read or applied, with its index.
+///
+/// ```
+/// use coachflow::{boundary::replay_events, Event, Limits};
+/// let events = [r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s","type":"engagement_opened","coachee":"c","supervisor":"s"}"#, "{oops"];
+/// let error = replay_events(events.iter().map(|text| Event::from_json(text)), &Limits::DEFAULT).unwrap_err();
+/// assert_eq!((error.code, error.index), ("invalid_event", Some(1)));
+/// assert!(error.message.starts_with("event 1 was rejected"));
+/// ```
+pub fn replay_events(
+    events: impl IntoIterator<Item = Result<Event, Rejection>>,
+    limits: &Limits,
+) -> Result<Engagement, ErrorPayload> {
+    let mut engagement: Option<Engagement> = None;
+    for (index, event) in events.into_iter().enumerate() {
+        let fail = |rejection| ErrorPayload::from(ReplayError { index, rejection });
+        let event = event.map_err(fail)?;
+        let target = engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
+        target.apply(event).map_err(fail)?;
+    }
+    Ok(engagement.unwrap_or_else(|| Engagement::new("").with_limits(*limits)))
 }
 
 /// Reads a stage name (`pre_work`, `goal_setting`, ...).

@@ -3,9 +3,10 @@
 //! The runner is strict: an unlisted rejection, a listed rejection that applied, a missing
 //! code, a wrong stage and an inexact requirements set all fail the vector.
 
-use crate::codes::{Code, Rejection};
+use crate::codes::Code;
 use crate::engine::Engagement;
 use crate::event::Event;
+use crate::finding::Rejection;
 use crate::model::{Role, Stage};
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,9 +1,11 @@
 //! Why a participant can or cannot see a record, so an HR platform can show the reason.
 
-use crate::codes::{Code, Finding};
+use crate::codes::Code;
 use crate::engine::Engagement;
+use crate::finding::Finding;
 use crate::model::{RaterGroup, Role};
 use crate::record::RecordRef;
+use crate::rules::Rule;
 use serde::Serialize;
 
 /// The reason behind a visibility answer.
@@ -106,9 +108,10 @@ impl Engagement {
                 .explain_rater_group(survey, group, role)
                 .map(|(visible, reason, message)| answer(visible, reason, message));
         }
-        let parsed = RecordRef::parse(record).map_err(|message| Finding::new(Code::UnknownReference, "F4", message))?;
-        if !parsed.exists_in(self) {
-            return Err(Finding::new(Code::UnknownReference, "F4", format!("there is no record {record}")));
+        let parsed =
+            RecordRef::parse(record).map_err(|message| Finding::new(Code::UnknownReference, Rule::F4, message))?;
+        if !self.has_record(&parsed) {
+            return Err(Finding::new(Code::UnknownReference, Rule::F4, format!("there is no record {record}")));
         }
         Ok(match role {
             Role::Coachee | Role::Coach => {
@@ -145,7 +148,7 @@ impl Engagement {
         let survey_record = survey.strip_prefix("survey:").unwrap_or(survey);
         let record = format!("survey:{survey_record}");
         let unknown =
-            || Finding::new(Code::UnknownReference, "R2", format!("there is no rater group {survey}/{group}"));
+            || Finding::new(Code::UnknownReference, Rule::R2, format!("there is no rater group {survey}/{group}"));
         let group: RaterGroup = group.parse().map_err(|_| unknown())?;
         let responses: Vec<_> = self.rater_responses().iter().filter(|r| r.survey == survey_record).collect();
         let members = responses.iter().filter(|response| response.group == group).count();

@@ -3,7 +3,7 @@
 //!
 //! An engagement between a coachee, their supervisor (the sponsor) and a coach is the fold
 //! of its [`Event`]s. [`Engagement::apply`] applies an event atomically or returns a
-//! [`Rejection`] listing every violated rule, each with a stable [`Code`];
+//! [`Rejection`] listing every violated rule, each with a stable [`Code`] and its [`Rule`];
 //! [`Engagement::check`] gives the same verdict without changing anything, and
 //! [`Engagement::requirements`] lists the guards of a target stage, met or unmet.
 //!
@@ -17,32 +17,81 @@
 //! assert_eq!(unmet.len(), 2); // orientation and the preliminary discussion
 //! ```
 //!
-//! Modules: [`event`] (the log format and parser), [`engine`] (the rules), [`rules`] (the
-//! stage table as data), [`log`] (JSON Lines logs of many engagements), [`limits`] (size caps for untrusted input), [`obligations`],
-//! [`conformance`] (the shared test vectors), [`state`] (what an engagement records).
+//! The behaviour is specified in `docs/contract.md`; the code cites its sections.
+//!
+//! # Modules
+//!
+//! Everything is re-exported from the crate root, except four namespaces for distinct
+//! audiences: [`event`] (the log format: payload types of every event type), [`log`] (JSON
+//! Lines logs of many engagements), [`boundary`] (what every language binding shares) and
+//! [`conformance`] (the shared test vectors). The private modules, in dependency order:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | `codes` | [`Code`], every stable rule code |
+//! | `rules` | [`Rule`], every rule by reference, with its section, summary and codes |
+//! | `finding` | [`Finding`] and [`Rejection`] |
+//! | `measure` | measuring texts and lists against size caps |
+//! | `model` | roles, stages, meeting kinds, outcomes, the [`Policy`] and the built-in script |
+//! | `event` | the envelope, the payloads, the decoder |
+//! | `limits` | [`Limits`], the size caps for untrusted input |
+//! | `record` | [`RecordRef`], a record a coachee can open by consent |
+//! | `state` | what an engagement records (meetings, goals, sessions, ...) |
+//! | `engine` | [`Engagement`]: apply, check, replay, and one file per rule family |
+//! | `obligations` | what each participant still owes |
+//! | `views` | each role's [`View`] |
+//! | `explain` | why a record is visible or not |
+//! | `metrics` | one analytics row per engagement |
+//! | `log` | reading logs that interleave engagements |
+//! | `boundary` | the binding protocol: boundary codes, parsing names, panics, results |
+//! | `conformance` | the conformance vector runner |
 #![forbid(unsafe_code)]
+
+mod codes;
+mod engine;
+mod explain;
+mod finding;
+mod limits;
+mod measure;
+mod metrics;
+mod model;
+mod obligations;
+mod record;
+mod rules;
+mod state;
+mod views;
+
 pub mod boundary;
-pub mod codes;
 pub mod conformance;
-pub mod engine;
 pub mod event;
-pub mod explain;
-pub mod limits;
 pub mod log;
-pub mod metrics;
-pub mod model;
-pub mod obligations;
-pub mod record;
-pub mod rules;
-pub mod state;
-pub mod views;
-pub use codes::{Code, Finding, Rejection};
-pub use engine::{Applied, Engagement, ReplayError, Requirement};
+
+pub use codes::{Code, UnknownCode};
+pub use engine::{
+    accepted_stages, mermaid_diagram, permitted_roles, Applied, Engagement, Guard, ReplayError, Requirement, GUARDS,
+};
 pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
+pub use explain::{Visibility, VisibilityReason};
+pub use finding::{Finding, Rejection};
 pub use limits::Limits;
-pub use model::{Policy, Role, Stage};
+pub use metrics::{Metrics, METRICS_COLUMNS};
+pub use model::{
+    BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, MidpointCheckIn, Policy, RaterGroup, Role,
+    ScriptEnforcement, Stage, StepDefinition, UnknownName, DEFAULT_SCRIPT,
+};
+pub use obligations::{Obligation, ObligationKind};
 pub use record::RecordRef;
-pub use views::View;
+pub use rules::{rules_table, Rule};
+pub use state::{
+    Action, ActionStatus, Assessment, CoachChange, ConfidentialityAgreement, ConsentGrant, Disclosure, Discontinuation,
+    FinalReview, Goal, GoalAssessment, GoalProgress, LevelRating, Meeting, MeetingStatus, Note, Participants,
+    RaterResponse, RecordedStep, Session, SessionCancellation, SessionStatus, StageEntry,
+};
+pub use views::{
+    aggregate_survey, ActionView, AdminSession, AgreementView, CommonView, DisclosureFact, DiscontinuationFact,
+    FullSession, FullView, GroupScores, LevelFact, MeetingView, ParticipantsView, ProgramAdminView, SessionFact,
+    SharedGoalProgress, SharedRecords, SharedSession, StepView, SupervisorGoal, SupervisorView, SurveyView, View,
+};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

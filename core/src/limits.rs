@@ -16,16 +16,10 @@
 //! assert_eq!((error.index, error.rejection.codes()), (1, vec![Code::LimitExceeded]));
 //! ```
 
-use crate::codes::{Code, Finding};
-use crate::event::{Event, StepContent, TextList, Timestamp};
-use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, Policy, RaterGroup, Role};
-use chrono::NaiveDate;
+use crate::event::Event;
+use crate::finding::Finding;
+use crate::measure::{exceeded, Measured, Meter};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::collections::BTreeMap;
-
-/// The rule reference of every limit finding (see `docs/rules.md`).
-pub(crate) const LIMIT_RULE: &str = "H1";
 
 /// Size caps. Build one from the defaults and change what you need:
 /// `Limits { max_text_chars: 1_000, ..Limits::default() }`.
@@ -70,12 +64,12 @@ impl Limits {
 
     /// The first text or list of `event` that is over a cap, as a `limit_exceeded` finding.
     pub fn check_event(&self, event: &Event) -> Result<(), Finding> {
-        let mut meter = Meter { limits: self, field: "", problem: None };
+        let mut meter = Meter::new(self.max_text_chars, self.max_list_items);
         meter.field("engagement", &event.engagement);
         meter.field("actor", &event.actor);
         meter.field("meta", &event.meta);
         event.body.measure(&mut meter);
-        meter.problem.map_or(Ok(()), Err)
+        meter.finish()
     }
 
     /// The finding for an engagement that already holds `max_events_per_engagement` events.
@@ -105,162 +99,3 @@ impl Default for Limits {
         Limits::DEFAULT
     }
 }
-
-fn exceeded(message: String) -> Finding {
-    Finding::new(Code::LimitExceeded, LIMIT_RULE, message)
-}
-
-/// Walks an event's texts and lists, remembering the first one over a cap.
-pub(crate) struct Meter<'a> {
-    limits: &'a Limits,
-    field: &'static str,
-    problem: Option<Finding>,
-}
-
-impl Meter<'_> {
-    /// Measures `value` as the content of field `name`.
-    pub(crate) fn field(&mut self, name: &'static str, value: &impl Measured) {
-        if self.problem.is_none() {
-            self.field = name;
-            value.measure(self);
-        }
-    }
-
-    fn text(&mut self, text: &str) {
-        // A text has at most as many characters as bytes, so short texts need no count.
-        if self.problem.is_none() && text.len() > self.limits.max_text_chars {
-            let chars = text.chars().count();
-            if chars > self.limits.max_text_chars {
-                self.problem = Some(exceeded(format!(
-                    "a text in field `{}` has {chars} characters; the most allowed is {} (max_text_chars)",
-                    self.field, self.limits.max_text_chars
-                )));
-            }
-        }
-    }
-
-    fn list(&mut self, items: usize) {
-        if self.problem.is_none() && items > self.limits.max_list_items {
-            self.problem = Some(exceeded(format!(
-                "a list in field `{}` has {items} items; the most allowed is {} (max_list_items)",
-                self.field, self.limits.max_list_items
-            )));
-        }
-    }
-}
-
-/// Something whose texts and lists can be measured against [`Limits`].
-pub(crate) trait Measured {
-    /// Reports every text and list in `self` to the meter.
-    fn measure(&self, meter: &mut Meter<'_>);
-}
-
-impl Measured for String {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        meter.text(self);
-    }
-}
-
-impl<T: Measured> Measured for Option<T> {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        if let Some(value) = self {
-            value.measure(meter);
-        }
-    }
-}
-
-impl<T: Measured> Measured for [T] {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        meter.list(self.len());
-        self.iter().for_each(|item| item.measure(meter));
-    }
-}
-
-impl<T: Measured> Measured for Vec<T> {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        self.as_slice().measure(meter);
-    }
-}
-
-impl Measured for TextList {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        self.0.measure(meter);
-    }
-}
-
-impl Measured for Value {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        match self {
-            Value::String(text) => meter.text(text),
-            Value::Array(items) => items.measure(meter),
-            Value::Object(entries) => entries.measure(meter),
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
-        }
-    }
-}
-
-impl Measured for Map<String, Value> {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        meter.list(self.len());
-        for (key, value) in self {
-            meter.text(key);
-            value.measure(meter);
-        }
-    }
-}
-
-impl Measured for BTreeMap<String, f64> {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        meter.list(self.len());
-        self.keys().for_each(|key| meter.text(key));
-    }
-}
-
-impl Measured for Policy {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        if let Some(script) = &self.script {
-            meter.list(script.len());
-            for step in script {
-                meter.text(&step.name);
-                meter.list(step.owners.len());
-            }
-        }
-    }
-}
-
-impl Measured for StepContent {
-    fn measure(&self, meter: &mut Meter<'_>) {
-        match self {
-            StepContent::CheckIn(content) => content.measure(meter),
-            StepContent::SessionGoal(content) => content.measure(meter),
-            StepContent::AssignmentReview(content) => content.measure(meter),
-            StepContent::Coaching(content) => content.measure(meter),
-            StepContent::ActionCommitment(content) => content.measure(meter),
-            StepContent::KeyOutcomes(content) => content.measure(meter),
-            StepContent::NextAssignment(content) => content.measure(meter),
-            StepContent::SessionFeedback(content) => content.measure(meter),
-            StepContent::Custom { fields } => fields.measure(meter),
-        }
-    }
-}
-
-/// Types with no text or list inside.
-macro_rules! nothing_to_measure {
-    ($($ty:ty),*) => {
-        $( impl Measured for $ty { fn measure(&self, _: &mut Meter<'_>) {} } )*
-    };
-}
-
-nothing_to_measure!(
-    u8,
-    u32,
-    f64,
-    bool,
-    Timestamp,
-    NaiveDate,
-    Role,
-    MeetingKind,
-    GoalOutcome,
-    RaterGroup,
-    EngagementLevel
-);

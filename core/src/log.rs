@@ -5,10 +5,12 @@
 //! other engagement, still loads. Size caps ([`Limits`]) apply per line, per engagement
 //! and per log; a line over one is reported like any other bad line.
 
-use crate::codes::{Code, Finding, Rejection};
+use crate::codes::Code;
 use crate::engine::Engagement;
 use crate::event::Event;
+use crate::finding::{Finding, Rejection};
 use crate::limits::Limits;
+use crate::rules::Rule;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
@@ -99,7 +101,7 @@ impl LogReplayer {
             Err(error) => {
                 self.replay.lines += 1;
                 let message = format!("the line is not valid UTF-8 ({error})");
-                self.problem(None, Rejection::single(Code::InvalidEvent, "L2", message));
+                self.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
             }
         }
     }
@@ -203,7 +205,7 @@ pub fn read_log_with_progress(
             Err(error) => {
                 replayer.replay.lines += 1;
                 let message = format!("reading the log failed: {error}");
-                replayer.problem(None, Rejection::single(Code::InvalidEvent, "L2", message));
+                replayer.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
                 break;
             }
         }

@@ -1,6 +1,9 @@
 //! The vocabulary of an engagement: roles, stages, meeting kinds, outcomes and the programme policy.
 
-use crate::codes::{Code, Finding};
+use crate::codes::Code;
+use crate::finding::Finding;
+use crate::measure::{nothing_to_measure, Measured, Meter};
+use crate::rules::Rule;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -20,7 +23,7 @@ macro_rules! vocabulary {
             pub const ALL: &'static [$name] = &[ $( $name::$variant, )* ];
 
             /// The contract's snake_case spelling.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )* }
             }
         }
@@ -206,6 +209,28 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// The steps of the built-in session script (section 5), in script order.
+    BuiltinStep {
+        /// How the coachee is, and what happened since last time.
+        CheckIn = "check_in",
+        /// The outcome wanted from this session.
+        SessionGoal = "session_goal",
+        /// Looking back at the last assignment; not applicable in session 1.
+        AssignmentReview = "assignment_review",
+        /// The coaching itself.
+        Coaching = "coaching",
+        /// The actions the coachee commits to.
+        ActionCommitment = "action_commitment",
+        /// The coachee's own summary of the session.
+        KeyOutcomes = "key_outcomes",
+        /// Homework and the next appointment.
+        NextAssignment = "next_assignment",
+        /// The coachee's feedback on the session.
+        SessionFeedback = "session_feedback",
+    }
+}
+
 /// One step of a session script (section 5, P4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -222,20 +247,20 @@ const COACHEE_AND_COACH: &[Role] = &[Role::Coachee, Role::Coach];
 const COACHEE_ONLY: &[Role] = &[Role::Coachee];
 const COACH_ONLY: &[Role] = &[Role::Coach];
 
-const fn step(name: &'static str, required: bool, owners: &'static [Role]) -> StepDefinition {
-    StepDefinition { name: Cow::Borrowed(name), required, owners: Cow::Borrowed(owners) }
+const fn step(name: BuiltinStep, required: bool, owners: &'static [Role]) -> StepDefinition {
+    StepDefinition { name: Cow::Borrowed(name.as_str()), required, owners: Cow::Borrowed(owners) }
 }
 
 /// The default session script (001), in order.
 pub const DEFAULT_SCRIPT: &[StepDefinition] = &[
-    step("check_in", false, COACHEE_AND_COACH),
-    step("session_goal", true, COACHEE_AND_COACH),
-    step("assignment_review", false, COACHEE_AND_COACH),
-    step("coaching", false, COACH_ONLY),
-    step("action_commitment", true, COACHEE_ONLY),
-    step("key_outcomes", true, COACHEE_ONLY),
-    step("next_assignment", false, COACHEE_AND_COACH),
-    step("session_feedback", true, COACHEE_ONLY),
+    step(BuiltinStep::CheckIn, false, COACHEE_AND_COACH),
+    step(BuiltinStep::SessionGoal, true, COACHEE_AND_COACH),
+    step(BuiltinStep::AssignmentReview, false, COACHEE_AND_COACH),
+    step(BuiltinStep::Coaching, false, COACH_ONLY),
+    step(BuiltinStep::ActionCommitment, true, COACHEE_ONLY),
+    step(BuiltinStep::KeyOutcomes, true, COACHEE_ONLY),
+    step(BuiltinStep::NextAssignment, false, COACHEE_AND_COACH),
+    step(BuiltinStep::SessionFeedback, true, COACHEE_ONLY),
 ];
 
 /// Programme settings (section 8). Every key has a default; `engagement_opened.policy`
@@ -294,14 +319,14 @@ impl Policy {
         self.sessions.div_ceil(2)
     }
 
-    /// Every range violation, as `invalid_event` findings (rule `8`).
+    /// Every range violation, as `invalid_event` findings (rule `PL1`).
     pub fn problems(&self) -> Vec<Finding> {
         let mut problems = Vec::new();
         let mut range = |name: &str, value: u32, low: u32, high: u32| {
             if !(low..=high).contains(&value) {
                 problems.push(Finding::new(
                     Code::InvalidEvent,
-                    "8",
+                    Rule::PL1,
                     format!("policy.{name} is {value}; it must be between {low} and {high}"),
                 ));
             }
@@ -312,30 +337,30 @@ impl Policy {
         range("min_raters", self.min_raters, 2, 50);
         if let Some(script) = &self.script {
             if script.is_empty() {
-                problems.push(Finding::new(Code::InvalidEvent, "P4", "policy.script has no steps"));
+                problems.push(Finding::new(Code::InvalidEvent, Rule::P4, "policy.script has no steps"));
             }
             let mut seen = std::collections::BTreeSet::new();
             for step in script {
                 if step.name.trim().is_empty() {
-                    problems.push(Finding::new(Code::InvalidEvent, "P4", "a policy.script step has an empty name"));
+                    problems.push(Finding::new(Code::InvalidEvent, Rule::P4, "a policy.script step has an empty name"));
                 } else if !seen.insert(step.name.as_ref()) {
                     problems.push(Finding::new(
                         Code::InvalidEvent,
-                        "P4",
+                        Rule::P4,
                         format!("policy.script names step `{}` twice", step.name),
                     ));
                 }
                 if step.owners.is_empty() {
                     problems.push(Finding::new(
                         Code::InvalidEvent,
-                        "P4",
+                        Rule::P4,
                         format!("policy.script step `{}` has no owners", step.name),
                     ));
                 }
                 if let Some(role) = step.owners.iter().find(|role| !matches!(role, Role::Coachee | Role::Coach)) {
                     problems.push(Finding::new(
                         Code::InvalidEvent,
-                        "P4",
+                        Rule::P4,
                         format!(
                             "policy.script step `{}` names {role} as an owner; only coachee and coach are in a session",
                             step.name
@@ -388,3 +413,17 @@ mod tests {
         assert_eq!("self".parse::<RaterGroup>(), Ok(RaterGroup::SelfRating));
     }
 }
+
+impl Measured for Policy {
+    fn measure(&self, meter: &mut Meter) {
+        if let Some(script) = &self.script {
+            meter.list(script.len());
+            for step in script {
+                meter.text(&step.name);
+                meter.list(step.owners.len());
+            }
+        }
+    }
+}
+
+nothing_to_measure!(Role, MeetingKind, GoalOutcome, RaterGroup, EngagementLevel);

@@ -2,6 +2,7 @@
 
 use crate::engine::{Engagement, THREE_WAY};
 use crate::model::{Role, Stage};
+use crate::rules::Rule;
 use crate::state::ActionStatus;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -101,9 +102,9 @@ impl Engagement {
         };
         let policy = self.policy();
         let stage = self.stage();
-        let unmet = |code| self.guard_met(code) == Some(false);
+        let unmet = |rule| self.unmet(rule);
         if stage == Stage::PreWork {
-            if people.coach.is_none() {
+            if unmet(Rule::S1) {
                 add(
                     &[Role::Supervisor, Role::ProgramAdmin],
                     ObligationKind::AssignCoach,
@@ -111,10 +112,10 @@ impl Engagement {
                     None,
                 );
             }
-            if policy.require_orientation && self.orientation_completed_at().is_none() {
+            if unmet(Rule::S2) {
                 add(&[Role::Coachee], ObligationKind::CompleteOrientation, "complete the orientation".into(), None);
             }
-            if policy.require_preliminary_discussion && self.preliminary_discussions().is_empty() {
+            if unmet(Rule::S3) {
                 add(
                     &[Role::Coachee, Role::Supervisor],
                     ObligationKind::HoldPreliminaryDiscussion,
@@ -138,7 +139,7 @@ impl Engagement {
             }
         }
         if stage == Stage::GoalSetting {
-            if unmet(crate::Code::GoalSettingMeetingNotHeld) {
+            if unmet(Rule::S4) {
                 add(
                     THREE_WAY,
                     ObligationKind::HoldGoalSettingMeeting,
@@ -146,7 +147,7 @@ impl Engagement {
                     None,
                 );
             }
-            if unmet(crate::Code::TooFewGoals) {
+            if unmet(Rule::S5) {
                 add(
                     &[Role::Coachee],
                     ObligationKind::AgreeGoals,
@@ -154,7 +155,7 @@ impl Engagement {
                     None,
                 );
             }
-            if self.confidentiality().is_none() {
+            if unmet(Rule::S6) {
                 add(
                     &[Role::Coach],
                     ObligationKind::AgreeConfidentiality,
@@ -165,7 +166,7 @@ impl Engagement {
         }
         if stage == Stage::Coaching {
             // Nothing scheduled or in progress (S9 met) while sessions remain (S8 unmet).
-            if !unmet(crate::Code::OpenSessions) && unmet(crate::Code::SessionsRemaining) {
+            if !unmet(Rule::S9) && unmet(Rule::S8) {
                 add(
                     &[Role::Coachee, Role::Coach],
                     ObligationKind::ScheduleNextSession,
@@ -174,7 +175,7 @@ impl Engagement {
                 );
             }
             // S10 is unmet only when the policy requires the check-in and it was not held.
-            if unmet(crate::Code::MidpointCheckInMissing) && self.sessions_held() >= policy.midpoint_after() {
+            if unmet(Rule::S10) && self.sessions_held() >= policy.midpoint_after() {
                 add(THREE_WAY, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
             }
         }
@@ -191,10 +192,10 @@ impl Engagement {
             }
         }
         if stage == Stage::FinalReview {
-            if unmet(crate::Code::GoalsNotAssessed) {
+            if unmet(Rule::S12) {
                 add(&[Role::Coachee], ObligationKind::AssessGoals, "record an outcome for every goal".into(), None);
             }
-            if unmet(crate::Code::FinalReviewNotHeld) {
+            if unmet(Rule::S11) {
                 add(THREE_WAY, ObligationKind::HoldFinalReview, "hold the three-way final review meeting".into(), None);
             }
         }

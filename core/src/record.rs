@@ -1,8 +1,6 @@
 //! References to the records a coachee can open by consent (F4): `assessment:<id>`,
 //! `action:<id>`, `session:<n>`, `goal_progress:<goal id>`, `survey:<id>`.
 
-use crate::engine::Engagement;
-use crate::state::SessionStatus;
 use std::fmt;
 
 /// A record a coachee can share with the supervisor or the programme admin.
@@ -47,20 +45,6 @@ impl RecordRef {
             _ => Err(format!(
                 "record kind `{kind}` cannot be shared; the kinds are assessment, action, session, goal_progress, survey"
             )),
-        }
-    }
-
-    /// Whether the record exists in the engagement (a session must have started).
-    pub fn exists_in(&self, engagement: &Engagement) -> bool {
-        match self {
-            RecordRef::Assessment(id) => engagement.assessments().iter().any(|a| a.id == *id),
-            RecordRef::Action(id) => engagement.actions().iter().any(|a| a.item.id == *id),
-            RecordRef::Session(number) => engagement
-                .sessions()
-                .iter()
-                .any(|s| s.number == *number && matches!(s.status, SessionStatus::InProgress | SessionStatus::Held)),
-            RecordRef::GoalProgress(id) => engagement.goals().iter().any(|g| g.id == *id),
-            RecordRef::Survey(id) => engagement.rater_responses().iter().any(|r| r.survey == *id),
         }
     }
 }

@@ -6,11 +6,13 @@
 //! `shared` section, which holds only the records the coachee consented to open to that role.
 //! No view has a field for rater ids or `meta`.
 
-use crate::codes::{Code, Finding};
+use crate::codes::Code;
 use crate::engine::Engagement;
 use crate::event::{StepContent, TextList, Timestamp};
+use crate::finding::Finding;
 use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, Role, Stage};
 use crate::record::RecordRef;
+use crate::rules::Rule;
 use crate::state::{
     Action, ActionStatus, Assessment, ConsentGrant, Disclosure, FinalReview, Goal, LevelRating, MeetingStatus, Note,
     RaterResponse, Session, SessionCancellation, SessionStatus, StageEntry,
@@ -381,7 +383,7 @@ impl Engagement {
     /// The view of the (first) participant holding `role`.
     pub fn view_as(&self, role: Role) -> Result<View, Finding> {
         let participant = self.participants().with_role(role).first().map(|id| id.to_string()).ok_or_else(|| {
-            Finding::new(Code::NotAParticipant, "L5", format!("engagement {} has no {role}", self.id()))
+            Finding::new(Code::NotAParticipant, Rule::L5, format!("engagement {} has no {role}", self.id()))
         })?;
         Ok(self.view_for(&participant, role))
     }
@@ -557,11 +559,6 @@ impl Engagement {
             Some(StepContent::SessionFeedback(feedback)) => Some(feedback.rating),
             _ => None,
         })
-    }
-
-    /// Whether the coachee opened `record` to `role`.
-    pub fn is_shared(&self, record: &str, role: Role) -> bool {
-        self.consents().iter().any(|grant| grant.record == record && grant.to == role)
     }
 
     fn shared_with(&self, role: Role) -> SharedRecords {

@@ -22,7 +22,7 @@ def main() -> None:
     engagement.apply(event("orientation_completed", "cleo", "2026-03-02T10:00:00Z"))
 
     advance = event("stage_advanced", "sam", "2026-03-02T11:00:00Z", to="goal_setting")
-    for finding in engagement.check(advance):
+    for finding in engagement.check(advance).violations:
         print(f"not yet: {finding.code} ({finding.rule}) {finding.message}")
     try:
         engagement.apply(advance)

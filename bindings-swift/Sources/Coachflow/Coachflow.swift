@@ -11,6 +11,28 @@ public enum Stage: String, CaseIterable, Codable, Sendable {
     case finalReview = "final_review"
     case completed
     case discontinued
+
+    init(_ native: CoachflowNative.Stage) {
+        switch native {
+        case .preWork: self = .preWork
+        case .goalSetting: self = .goalSetting
+        case .coaching: self = .coaching
+        case .finalReview: self = .finalReview
+        case .completed: self = .completed
+        case .discontinued: self = .discontinued
+        }
+    }
+
+    var native: CoachflowNative.Stage {
+        switch self {
+        case .preWork: return .preWork
+        case .goalSetting: return .goalSetting
+        case .coaching: return .coaching
+        case .finalReview: return .finalReview
+        case .completed: return .completed
+        case .discontinued: return .discontinued
+        }
+    }
 }
 
 /// A participant's role.
@@ -19,6 +41,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case supervisor
     case coach
     case programAdmin = "program_admin"
+
+    var native: CoachflowNative.Role {
+        switch self {
+        case .coachee: return .coachee
+        case .supervisor: return .supervisor
+        case .coach: return .coach
+        case .programAdmin: return .programAdmin
+        }
+    }
 }
 
 /// One violated rule or one warning.
@@ -243,11 +274,11 @@ public final class Engagement: @unchecked Sendable {
         }
     }
 
-    /// Every guard of the target stage, met or not: the checklist before "advance".
-    public func requirements(for stage: Stage) -> [Requirement] {
-        // The stage is one of the enum's names, so the only possible error is internal.
-        let list = (try? native.requirements(stage: stage.rawValue)) ?? []
-        return list.map { Requirement(code: $0.code, rule: $0.rule, met: $0.met, message: $0.message) }
+    /// Every guard of the target stage, met or not: the checklist before "advance". Throws
+    /// only `CoachflowError.internalError`.
+    public func requirements(for stage: Stage) throws -> [Requirement] {
+        try translated { try native.requirements(stage: stage.native) }
+            .map { Requirement(code: $0.code, rule: $0.rule, met: $0.met, message: $0.message) }
     }
 
     /// The event types this participant may record now.
@@ -267,7 +298,7 @@ public final class Engagement: @unchecked Sendable {
 
     /// What the (first) participant with this role may see, as JSON.
     public func view(as role: Role) throws -> String {
-        try translated { try native.viewAsJson(role: role.rawValue) }
+        try translated { try native.viewAsJson(role: role.native) }
     }
 
     /// The common part of a role's view, decoded.
@@ -289,7 +320,7 @@ public final class Engagement: @unchecked Sendable {
     public var id: String { native.id() }
 
     /// The current stage.
-    public var stage: Stage { Stage(rawValue: native.stage()) ?? .preWork }
+    public var stage: Stage { Stage(native.stage()) }
 
     /// The number of events applied.
     public var eventCount: Int { Int(native.eventCount()) }

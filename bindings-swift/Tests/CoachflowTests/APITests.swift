@@ -156,7 +156,7 @@ final class APITests: XCTestCase {
             } else {
                 for _ in 0..<200 {
                     _ = engagement.check(log[1])
-                    _ = engagement.requirements(for: .goalSetting)
+                    _ = try? engagement.requirements(for: .goalSetting)
                 }
             }
         }

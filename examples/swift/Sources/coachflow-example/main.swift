@@ -12,7 +12,7 @@ do {
     if let position = order.firstIndex(of: engagement.stage), position + 1 < order.count - 1 {
         let next = order[position + 1]
         print("before \(next.rawValue):")
-        for requirement in engagement.requirements(for: next) {
+        for requirement in try engagement.requirements(for: next) {
             print("  [\(requirement.met ? "x" : " ")] \(requirement.rule) \(requirement.message)")
         }
     }

@@ -1,0 +1,58 @@
+//! What the coachee's development draws on (contract sections 4 and 7): assessments (ids
+//! unique, U1) and one rater's answers to a 360 survey (R0). The sponsor's feedback, the
+//! engagement level and shared summaries have no rule beyond role and stage.
+
+use super::{Engagement, Verdict};
+use crate::codes::Code;
+use crate::event::{AssessmentRecorded, RaterFeedbackRecorded, Timestamp};
+use crate::rules::Rule;
+use crate::state::{Assessment, RaterResponse};
+
+impl Engagement {
+    pub(super) fn check_assessment(&self, recorded: &AssessmentRecorded, verdict: &mut Verdict) {
+        Self::check_id(&recorded.assessment, "assessment", verdict);
+        if self.assessments.iter().any(|assessment| assessment.id == recorded.assessment) {
+            verdict.fail(Code::DuplicateId, Rule::U1, format!("assessment {} already exists", recorded.assessment));
+        }
+    }
+
+    pub(super) fn fold_assessment(&mut self, recorded: &AssessmentRecorded, at: Timestamp) {
+        self.assessments.push(Assessment {
+            id: recorded.assessment.clone(),
+            instrument: recorded.instrument.clone(),
+            summary: recorded.summary.clone(),
+            results: recorded.results.clone(),
+            at,
+        });
+    }
+
+    pub(super) fn check_rater_feedback(&self, feedback: &RaterFeedbackRecorded, verdict: &mut Verdict) {
+        Self::check_id(&feedback.survey, "survey", verdict);
+        Self::check_id(&feedback.rater, "rater", verdict);
+        if self
+            .rater_responses
+            .iter()
+            .any(|response| response.survey == feedback.survey && response.rater == feedback.rater)
+        {
+            verdict.fail(
+                Code::DuplicateId,
+                Rule::R0,
+                format!("this rater already answered survey {}", feedback.survey),
+            );
+        }
+        if feedback.scores.values().any(|score| !score.is_finite()) {
+            verdict.fail(Code::InvalidEvent, Rule::L2, "scores must be finite numbers");
+        }
+    }
+
+    pub(super) fn fold_rater_feedback(&mut self, feedback: &RaterFeedbackRecorded, at: Timestamp) {
+        self.rater_responses.push(RaterResponse {
+            survey: feedback.survey.clone(),
+            rater: feedback.rater.clone(),
+            group: feedback.group,
+            scores: feedback.scores.clone(),
+            comment: feedback.comment.clone(),
+            at,
+        });
+    }
+}

@@ -1,0 +1,153 @@
+//! Who takes part (contract sections 1 and 4): opening the engagement (L7, O1), the coach
+//! (O2), acknowledgements of responsibilities (A1), and how people are named in messages.
+
+use super::{Engagement, Verdict};
+use crate::codes::Code;
+use crate::event::{CoachAssigned, CoachReplaced, EngagementOpened, Event, Timestamp, MAX_PARTICIPANT_ID_CHARS};
+use crate::finding::Finding;
+use crate::model::Role;
+use crate::rules::Rule;
+use crate::state::{CoachChange, Participants};
+
+/// Coachee, supervisor and coach: who attends three-way meetings and acknowledges responsibilities.
+pub(crate) const THREE_WAY: &[Role] = &[Role::Coachee, Role::Supervisor, Role::Coach];
+
+impl Engagement {
+    /// The `not_a_participant` finding for someone who is not (or no longer) a participant.
+    pub(crate) fn stranger(&self, participant: &str) -> Finding {
+        let former = self.participants.former_coaches.iter().any(|former| former == participant);
+        Finding::new(
+            Code::NotAParticipant,
+            Rule::L5,
+            if former {
+                format!("{participant} was replaced as coach and is no longer a participant")
+            } else {
+                format!("{participant} is not a participant of engagement {}", self.id)
+            },
+        )
+    }
+
+    /// The people in `roles` who are not in `present`, described for messages
+    /// ("the coach (kim)", or "the coach (none assigned)").
+    pub(super) fn absent(&self, roles: &[Role], present: &[String]) -> Vec<String> {
+        roles
+            .iter()
+            .filter_map(|role| match self.participants.with_role(*role).first() {
+                Some(id) if present.iter().any(|person| person == id) => None,
+                Some(id) => Some(format!("the {role} ({id})")),
+                None => Some(format!("the {role} (none assigned)")),
+            })
+            .collect()
+    }
+
+    fn check_participant_id(id: &str, field: &str, verdict: &mut Verdict) {
+        if id.is_empty() || id.chars().count() > MAX_PARTICIPANT_ID_CHARS {
+            verdict.fail(
+                Code::InvalidEvent,
+                Rule::O1,
+                format!("`{field}` must be a participant id of 1 to {MAX_PARTICIPANT_ID_CHARS} characters"),
+            );
+        }
+    }
+
+    pub(super) fn check_opening(&self, event: &Event, opened: &EngagementOpened, verdict: &mut Verdict) {
+        let mut people: Vec<(&str, &str)> =
+            vec![("coachee", opened.coachee.as_str()), ("supervisor", opened.supervisor.as_str())];
+        if let Some(coach) = &opened.coach {
+            people.push(("coach", coach.as_str()));
+        }
+        for admin in opened.program_admins.iter().flatten() {
+            people.push(("program_admins", admin.as_str()));
+        }
+        for (field, id) in &people {
+            Self::check_participant_id(id, field, verdict);
+        }
+        for (index, (field, id)) in people.iter().enumerate() {
+            if people.iter().take(index).any(|(_, earlier)| earlier == id) {
+                verdict.fail(
+                    Code::DuplicateParticipant,
+                    Rule::O1,
+                    format!("{id} is named twice (again as {field}); one person has one role"),
+                );
+            }
+        }
+        if !people.iter().any(|(_, id)| *id == event.actor) {
+            verdict.fail(
+                Code::NotAParticipant,
+                Rule::L5,
+                format!("{} opens the engagement but is not one of its participants", event.actor),
+            );
+        }
+        if let Some(policy) = &opened.policy {
+            verdict.violations.extend(policy.problems());
+        }
+    }
+
+    pub(super) fn fold_opening(&mut self, engagement: &str, opened: &EngagementOpened, at: Timestamp) {
+        self.opened = true;
+        if self.id.is_empty() {
+            self.id = engagement.to_owned();
+        }
+        self.participants = Participants {
+            coachee: opened.coachee.clone(),
+            supervisor: opened.supervisor.clone(),
+            coach: opened.coach.clone(),
+            program_admins: opened.program_admins.clone().unwrap_or_default(),
+            former_coaches: Vec::new(),
+        };
+        self.policy = opened.policy.clone().unwrap_or_default();
+        self.enter_first_stage(at);
+    }
+
+    fn check_new_coach(&self, coach: &str, verdict: &mut Verdict) {
+        Self::check_participant_id(coach, "coach", verdict);
+        if let Some(role) = self.participants.role_of(coach) {
+            verdict.fail(
+                Code::DuplicateParticipant,
+                Rule::O1,
+                format!("{coach} is already the {role}; one person has one role"),
+            );
+        }
+    }
+
+    pub(super) fn check_coach_assigned(&self, assigned: &CoachAssigned, verdict: &mut Verdict) {
+        if let Some(coach) = &self.participants.coach {
+            verdict.fail(
+                Code::CoachAlreadyAssigned,
+                Rule::O2,
+                format!("{coach} is already the coach; use coach_replaced"),
+            );
+        }
+        self.check_new_coach(&assigned.coach, verdict);
+    }
+
+    pub(super) fn check_coach_replaced(&self, replaced: &CoachReplaced, verdict: &mut Verdict) {
+        self.check_new_coach(&replaced.coach, verdict);
+        if self.participants.coach.is_none() {
+            verdict.fail(Code::CoachNotAssigned, Rule::O2, "there is no coach to replace");
+        }
+    }
+
+    pub(super) fn fold_coach_replaced(&mut self, replaced: &CoachReplaced, at: Timestamp) {
+        if let Some(former) = self.participants.coach.replace(replaced.coach.clone()) {
+            self.participants.former_coaches.retain(|id| *id != replaced.coach);
+            self.participants.former_coaches.push(former.clone());
+            self.coach_changes.push(CoachChange {
+                former,
+                new: replaced.coach.clone(),
+                reason: replaced.reason.clone(),
+                at,
+            });
+        }
+    }
+
+    pub(super) fn check_acknowledgement(&self, actor: &str, verdict: &mut Verdict) {
+        if self.acknowledged.iter().any(|done| done == actor) {
+            verdict.fail(
+                Code::AlreadyAcknowledged,
+                Rule::A1,
+                format!("{actor} already acknowledged their responsibilities"),
+            );
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The stage machine (contract section 3): the guards S1-S12, each one value that says when
+//! it holds and how to describe it; `requirements`; `stage_advanced` (T1); discontinuation
+//! (D1) and the sponsor's explanation (D2); and the Mermaid diagram generated from the guards.
+
+use super::participants::THREE_WAY;
+use super::table::OPEN_STAGES;
+use super::{Engagement, Requirement, Verdict};
+use crate::codes::Code;
+use crate::event::{EngagementDiscontinued, StageAdvanced, Timestamp};
+use crate::model::{MeetingKind, MidpointCheckIn, Role, Stage};
+use crate::rules::Rule;
+use crate::state::{Discontinuation, Session, SessionStatus, StageEntry};
+
+/// One guard of a stage transition: its rule, its target, its code, and how it is evaluated
+/// and described. Adding a guard to [`GUARDS`] is all it takes for `check`, `requirements`,
+/// `obligations`, the diagram and the docs to know it.
+#[derive(Clone, Copy)]
+pub struct Guard {
+    /// The guard's rule (`S1` ... `S12`).
+    pub rule: Rule,
+    /// The stage it guards.
+    pub to: Stage,
+    /// The code reported when it is unmet.
+    pub code: Code,
+    /// What must hold, in words.
+    pub condition: &'static str,
+    /// Whether it holds now; `None` when the policy switches it off.
+    holds: fn(&Engagement) -> Option<bool>,
+    /// What it asks, saying what is missing when it is unmet (`met` is whether it holds).
+    describe: fn(&Engagement, bool) -> String,
+}
+
+impl std::fmt::Debug for Guard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Guard").field("rule", &self.rule).field("to", &self.to).field("code", &self.code).finish()
+    }
+}
+
+impl Guard {
+    /// Whether the guard holds for `engagement`; `None` when its policy switches it off.
+    pub fn holds(&self, engagement: &Engagement) -> Option<bool> {
+        (self.holds)(engagement)
+    }
+
+    /// What the guard asks of `engagement`, saying what is missing when it is unmet.
+    pub fn describe(&self, engagement: &Engagement) -> String {
+        (self.describe)(engagement, self.holds(engagement) != Some(false))
+    }
+}
+
+/// `yes` when met, `no` otherwise.
+fn choose(met: bool, yes: &str, no: &str) -> String {
+    if met { yes } else { no }.to_owned()
+}
+
+/// Every stage guard of section 3, in rule order.
+pub const GUARDS: &[Guard] = &[
+    Guard {
+        rule: Rule::S1,
+        to: Stage::GoalSetting,
+        code: Code::CoachNotAssigned,
+        condition: "a coach is assigned",
+        holds: |e| Some(e.participants.coach.is_some()),
+        describe: |e, _| match &e.participants.coach {
+            Some(coach) => format!("coach {coach} is assigned"),
+            None => "no coach is assigned yet".to_owned(),
+        },
+    },
+    Guard {
+        rule: Rule::S2,
+        to: Stage::GoalSetting,
+        code: Code::OrientationIncomplete,
+        condition: "orientation completed (if policy.require_orientation)",
+        holds: |e| e.policy.require_orientation.then_some(e.orientation_completed_at.is_some()),
+        describe: |_, met| {
+            choose(met, "the coachee completed the orientation", "the coachee has not completed the orientation")
+        },
+    },
+    Guard {
+        rule: Rule::S3,
+        to: Stage::GoalSetting,
+        code: Code::PreliminaryDiscussionMissing,
+        condition: "preliminary goal discussion held (if policy.require_preliminary_discussion)",
+        holds: |e| e.policy.require_preliminary_discussion.then_some(!e.preliminary_discussions.is_empty()),
+        describe: |_, met| {
+            choose(
+                met,
+                "the preliminary goal discussion was held",
+                "coachee and supervisor have not held the preliminary goal discussion",
+            )
+        },
+    },
+    Guard {
+        rule: Rule::S4,
+        to: Stage::Coaching,
+        code: Code::GoalSettingMeetingNotHeld,
+        condition: "goal-setting meeting held with coachee, supervisor and coach",
+        holds: |e| Some(e.held_meeting(MeetingKind::GoalSetting)),
+        describe: |_, met| {
+            choose(met, "the goal-setting meeting was held", "the three-way goal-setting meeting has not been held")
+        },
+    },
+    Guard {
+        rule: Rule::S5,
+        to: Stage::Coaching,
+        code: Code::TooFewGoals,
+        condition: "at least policy.min_goals goals agreed",
+        holds: |e| Some(e.goals.len() >= e.policy.min_goals as usize),
+        describe: |e, _| format!("{} of at least {} goals agreed", e.goals.len(), e.policy.min_goals),
+    },
+    Guard {
+        rule: Rule::S6,
+        to: Stage::Coaching,
+        code: Code::ConfidentialityNotAgreed,
+        condition: "confidentiality agreement reviewed",
+        holds: |e| Some(e.confidentiality.is_some()),
+        describe: |_, met| {
+            choose(
+                met,
+                "the confidentiality agreement was reviewed",
+                "the coach has not recorded the confidentiality agreement",
+            )
+        },
+    },
+    Guard {
+        rule: Rule::S7,
+        to: Stage::Coaching,
+        code: Code::ResponsibilitiesNotAcknowledged,
+        condition: "coachee, supervisor and coach acknowledged responsibilities (if policy.require_acknowledgements)",
+        holds: |e| e.policy.require_acknowledgements.then(|| e.absent(THREE_WAY, &e.acknowledged).is_empty()),
+        describe: |e, _| {
+            let missing = e.absent(THREE_WAY, &e.acknowledged);
+            if missing.is_empty() {
+                "coachee, supervisor and coach acknowledged their responsibilities".to_owned()
+            } else {
+                format!("not yet acknowledged: {}", missing.join(", "))
+            }
+        },
+    },
+    Guard {
+        rule: Rule::S8,
+        to: Stage::FinalReview,
+        code: Code::SessionsRemaining,
+        condition: "at least policy.sessions sessions held",
+        holds: |e| Some(e.sessions_held() >= e.policy.sessions),
+        describe: |e, _| format!("{} of {} sessions held", e.sessions_held(), e.policy.sessions),
+    },
+    Guard {
+        rule: Rule::S9,
+        to: Stage::FinalReview,
+        code: Code::OpenSessions,
+        condition: "no session scheduled or in progress",
+        holds: |e| Some(e.waiting_or_running_session().is_none()),
+        describe: |e, _| match e.waiting_or_running_session() {
+            Some(open) if open.status == SessionStatus::InProgress => {
+                format!("session {} is still in progress", open.number)
+            }
+            Some(open) => format!("session {} is still scheduled", open.number),
+            None => "no session is scheduled or in progress".to_owned(),
+        },
+    },
+    Guard {
+        rule: Rule::S10,
+        to: Stage::FinalReview,
+        code: Code::MidpointCheckInMissing,
+        condition: "midpoint check-in held (if policy.midpoint_check_in is required)",
+        holds: |e| {
+            (e.policy.midpoint_check_in == MidpointCheckIn::Required)
+                .then(|| e.held_meeting(MeetingKind::MidpointCheckIn))
+        },
+        describe: |_, met| {
+            choose(met, "the midpoint check-in was held", "the required midpoint check-in has not been held")
+        },
+    },
+    Guard {
+        rule: Rule::S11,
+        to: Stage::Completed,
+        code: Code::FinalReviewNotHeld,
+        condition: "final review meeting held with all three",
+        holds: |e| Some(e.held_meeting(MeetingKind::FinalReview)),
+        describe: |_, met| {
+            choose(met, "the final review meeting was held", "the three-way final review meeting has not been held")
+        },
+    },
+    Guard {
+        rule: Rule::S12,
+        to: Stage::Completed,
+        code: Code::GoalsNotAssessed,
+        condition: "every agreed goal has an outcome",
+        holds: |e| Some(e.goals.iter().all(|goal| goal.assessment.is_some())),
+        describe: |e, _| {
+            let open: Vec<&str> =
+                e.goals.iter().filter(|goal| goal.assessment.is_none()).map(|goal| goal.id.as_str()).collect();
+            if open.is_empty() {
+                "every agreed goal has an outcome".to_owned()
+            } else {
+                format!("goals without an outcome: {}", open.join(", "))
+            }
+        },
+    },
+];
+
+/// The guard of `rule`. Every S rule has one, so this never fails for S1-S12.
+pub(crate) fn guard(rule: Rule) -> Option<&'static Guard> {
+    GUARDS.iter().find(|guard| guard.rule == rule)
+}
+
+impl Engagement {
+    /// Each guard of `target` with met/unmet, for a checklist before the "advance" button.
+    /// Guards switched off by the policy are left out. Stages without guards give an empty list.
+    pub fn requirements(&self, target: Stage) -> Vec<Requirement> {
+        GUARDS
+            .iter()
+            .filter(|guard| guard.to == target)
+            .filter_map(|guard| {
+                let met = guard.holds(self)?;
+                Some(Requirement { code: guard.code, rule: guard.rule, met, message: (guard.describe)(self, met) })
+            })
+            .collect()
+    }
+
+    /// Whether the guard of `rule` is in force and unmet.
+    pub(crate) fn unmet(&self, rule: Rule) -> bool {
+        guard(rule).is_some_and(|guard| guard.holds(self) == Some(false))
+    }
+
+    pub(super) fn waiting_or_running_session(&self) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .find(|session| matches!(session.status, SessionStatus::Scheduled | SessionStatus::InProgress))
+    }
+
+    pub(super) fn check_stage_advanced(&self, advanced: &StageAdvanced, verdict: &mut Verdict) {
+        match (advanced.to.parse::<Stage>(), self.stage.next()) {
+            (Ok(target), Some(next)) if target == next => {
+                for guard in GUARDS.iter().filter(|guard| guard.to == target) {
+                    if guard.holds(self) == Some(false) {
+                        verdict.fail(guard.code, guard.rule, (guard.describe)(self, false));
+                    }
+                }
+            }
+            (Ok(target), _) => verdict.fail(
+                Code::InvalidTransition,
+                Rule::T1,
+                format!("{} cannot move to {target}; stages advance one step forward", self.stage),
+            ),
+            (Err(_), _) => verdict.fail(Code::InvalidTransition, Rule::T1, format!("`{}` is not a stage", advanced.to)),
+        }
+    }
+
+    pub(super) fn fold_stage_advanced(&mut self, advanced: &StageAdvanced, at: Timestamp) {
+        if let Ok(stage) = advanced.to.parse::<Stage>() {
+            self.enter(stage, at);
+        }
+    }
+
+    pub(super) fn check_discontinuation(
+        &self,
+        discontinued: &EngagementDiscontinued,
+        role: Option<Role>,
+        verdict: &mut Verdict,
+    ) {
+        if role.is_some_and(|role| role != discontinued.initiated_by) {
+            verdict.fail(
+                Code::ActorNotPermitted,
+                Rule::D1,
+                format!("initiated_by must be the actor's own role, not {}", discontinued.initiated_by),
+            );
+        }
+        if matches!(discontinued.initiated_by, Role::Coachee | Role::Coach)
+            && discontinued.mutual_discussion != Some(true)
+        {
+            verdict.fail(
+                Code::DiscontinuationWithoutDiscussion,
+                Rule::D1,
+                "coachee and coach discontinue only after discussing it together (mutual_discussion: true)",
+            );
+        }
+    }
+
+    pub(super) fn fold_discontinuation(&mut self, discontinued: &EngagementDiscontinued, at: Timestamp) {
+        self.discontinuation = Some(Discontinuation {
+            initiated_by: discontinued.initiated_by,
+            reason: discontinued.reason.clone(),
+            mutual_discussion: discontinued.mutual_discussion.unwrap_or(false),
+            at,
+        });
+        self.enter(Stage::Discontinued, at);
+    }
+
+    fn enter(&mut self, stage: Stage, at: Timestamp) {
+        self.stage = stage;
+        self.stage_history.push(StageEntry { stage, at });
+    }
+
+    pub(super) fn enter_first_stage(&mut self, at: Timestamp) {
+        self.enter(Stage::PreWork, at);
+    }
+}
+
+/// The stage machine as a Mermaid state diagram, generated from [`GUARDS`].
+///
+/// ```
+/// let diagram = coachflow::mermaid_diagram();
+/// assert!(diagram.starts_with("stateDiagram-v2"));
+/// assert!(diagram.contains("coaching --> final_review"));
+/// ```
+pub fn mermaid_diagram() -> String {
+    let mut out = String::from("stateDiagram-v2\n    [*] --> pre_work: engagement_opened\n");
+    let mut stage = Stage::PreWork;
+    while let Some(next) = stage.next() {
+        let guards: Vec<String> = GUARDS
+            .iter()
+            .filter(|guard| guard.to == next)
+            .map(|guard| format!("{} {}", guard.rule, guard.code))
+            .collect();
+        out.push_str(&format!("    {stage} --> {next}: stage_advanced, guards {}\n", guards.join(", ")));
+        stage = next;
+    }
+    for stage in OPEN_STAGES {
+        out.push_str(&format!("    {stage} --> discontinued: engagement_discontinued\n"));
+    }
+    out.push_str("    completed --> [*]\n    discontinued --> [*]\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventType;
+
+    #[test]
+    fn every_guard_targets_a_forward_stage_and_every_s_rule_has_a_guard() {
+        for guard in GUARDS {
+            assert!(Stage::ALL.iter().any(|stage| stage.next() == Some(guard.to)), "{}", guard.rule);
+            assert!(guard.rule.codes().contains(&guard.code), "{}", guard.rule);
+        }
+        for rule in Rule::ALL.iter().filter(|rule| rule.as_str().starts_with('S')) {
+            assert!(guard(*rule).is_some(), "{rule} has no guard");
+        }
+        for kind in EventType::ALL {
+            assert!(!super::super::permitted_roles(*kind).is_empty(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn diagram_lists_every_guard() {
+        let diagram = mermaid_diagram();
+        for guard in GUARDS {
+            assert!(diagram.contains(guard.code.as_str()), "{}", guard.rule);
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! Events: the envelope every line of a log carries ([`Event`]), one payload type per event
+//! type ([`payloads`]), and the decoder that turns a JSON object into an [`Event`] with
+//! precise rule codes ([`decode`] holds its building blocks).
+
+mod decode;
+mod payloads;
+
+pub use payloads::*;
+
+use crate::codes::Code;
+use crate::finding::{Finding, Rejection};
+use crate::measure::{nothing_to_measure, Measured, Meter};
+use crate::rules::Rule;
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use decode::{describe_json_error, envelope_field, invalid, required, RawEvent};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The only log schema version this library reads and writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The longest participant id, in characters (section 1).
+pub const MAX_PARTICIPANT_ID_CHARS: usize = 128;
+
+/// An RFC 3339 instant that keeps the offset it was written with.
+///
+/// Two timestamps compare by instant, whatever their offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<FixedOffset>);
+
+impl Timestamp {
+    /// Parses an RFC 3339 timestamp such as `2026-02-02T15:00:00Z`.
+    pub fn parse(text: &str) -> Result<Timestamp, chrono::ParseError> {
+        DateTime::parse_from_rfc3339(text).map(Timestamp)
+    }
+
+    /// The calendar date in the timestamp's own offset.
+    pub fn date(&self) -> NaiveDate {
+        self.0.date_naive()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+        struct TimestampVisitor;
+        impl Visitor<'_> for TimestampVisitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(text)
+                    .map_err(|error| E::custom(format!("`{text}` is not an RFC 3339 timestamp ({error})")))
+            }
+        }
+        deserializer.deserialize_str(TimestampVisitor)
+    }
+}
+
+/// A list of texts that may also be written as a single text (`"a"` reads as `["a"]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(transparent)]
+pub struct TextList(pub Vec<String>);
+
+impl TextList {
+    /// Whether the list holds at least one text that is not blank.
+    pub fn has_content(&self) -> bool {
+        self.0.iter().any(|text| !text.trim().is_empty())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TextList, D::Error> {
+        struct TextListVisitor;
+        impl<'de> Visitor<'de> for TextListVisitor {
+            type Value = TextList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text or a list of texts")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<TextList, E> {
+                Ok(TextList(vec![text.to_owned()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TextList, A::Error> {
+                let mut texts = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+                while let Some(text) = seq.next_element::<String>()? {
+                    texts.push(text);
+                }
+                Ok(TextList(texts))
+            }
+        }
+        deserializer.deserialize_any(TextListVisitor)
+    }
+}
+
+impl Measured for TextList {
+    fn measure(&self, meter: &mut Meter) {
+        self.0.measure(meter);
+    }
+}
+
+nothing_to_measure!(Timestamp);
+
+/// One event of an engagement's log: the envelope and the payload.
+///
+/// ```
+/// use coachflow::{Event, EventType};
+/// let event = Event::from_json(
+///     r#"{"engagement":"eng-7","seq":3,"at":"2026-02-02T15:00:00Z","actor":"ann","type":"orientation_completed"}"#,
+/// ).unwrap();
+/// assert_eq!(event.event_type(), EventType::OrientationCompleted);
+/// assert_eq!(event.to_json(), r#"{"engagement":"eng-7","seq":3,"at":"2026-02-02T15:00:00Z","actor":"ann","type":"orientation_completed"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The engagement id.
+    pub engagement: String,
+    /// 1-based position in the engagement; `None` lets `apply` assign it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// When the event happened.
+    pub at: Timestamp,
+    /// The participant who records it.
+    pub actor: String,
+    /// The type and its payload.
+    #[serde(flatten)]
+    pub body: EventBody,
+    /// Caller data, kept in the log, never interpreted, never shown in a view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Map<String, Value>>,
+}
+
+impl Event {
+    /// The event's type.
+    pub fn event_type(&self) -> EventType {
+        self.body.event_type()
+    }
+
+    /// Parses one event from JSON text. Every envelope problem is reported together;
+    /// a payload problem is reported as `invalid_event` naming the field.
+    pub fn from_json(text: &str) -> Result<Event, Rejection> {
+        let raw: RawEvent<'_> = serde_json::from_str(text)
+            .map_err(|error| Rejection::single(Code::InvalidEvent, Rule::L2, describe_json_error(&error)))?;
+        decode_event(raw)
+    }
+
+    /// Parses one event from a JSON value (for callers that already hold parsed JSON).
+    pub fn from_value(value: &Value) -> Result<Event, Rejection> {
+        Event::from_json(&value.to_string())
+    }
+
+    /// The event as one line of JSON, in the log format.
+    pub fn to_json(&self) -> String {
+        // Serializing plain data to a String cannot fail; fall back to an empty object
+        // rather than panic if serde_json ever says otherwise.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+    }
+}
+
+/// Builds an event from its raw fields, reporting every envelope problem together.
+fn decode_event(raw: RawEvent<'_>) -> Result<Event, Rejection> {
+    let mut problems = Vec::new();
+    if let Some(schema) = raw.schema.filter(|raw| raw.get() != "null") {
+        match serde_json::from_str::<i64>(schema.get()) {
+            Ok(version) if version == SCHEMA_VERSION as i64 => {}
+            Ok(version) => problems.push(Finding::new(
+                Code::UnsupportedSchema,
+                Rule::L1,
+                format!("schema {version} is not supported; this library reads schema {SCHEMA_VERSION}"),
+            )),
+            Err(_) => problems.push(invalid(format!("field `schema` must be an integer, found {}", schema.get()))),
+        }
+    }
+    // The common case, a known type, parses without allocating; the rest is diagnosed.
+    let kind = match raw.kind.filter(|raw| raw.get() != "null") {
+        None => required::<()>(None, "type", &mut problems, raw.kind).and(None),
+        Some(raw) => serde_json::from_str::<EventType>(raw.get()).ok().or_else(|| {
+            match serde_json::from_str::<String>(raw.get()) {
+                Ok(name) => problems.push(Finding::new(
+                    Code::UnknownEventType,
+                    Rule::L6,
+                    format!("`{name}` is not an event type"),
+                )),
+                Err(_) => problems
+                    .push(invalid(format!("field `type` must be a text naming the event type, found {}", raw.get()))),
+            }
+            None
+        }),
+    };
+    let engagement: Option<String> = envelope_field(raw.engagement, "engagement", "a text", &mut problems);
+    let engagement = required(engagement, "engagement", &mut problems, raw.engagement);
+    if engagement.as_deref().is_some_and(|id| id.is_empty()) {
+        problems.push(invalid("field `engagement` must not be empty"));
+    }
+    let seq: Option<u64> = envelope_field(raw.seq, "seq", "a positive integer", &mut problems);
+    if seq == Some(0) {
+        problems.push(invalid("field `seq` starts at 1"));
+    }
+    let at: Option<Timestamp> = envelope_field(raw.at, "at", "an RFC 3339 timestamp", &mut problems);
+    let at = required(at, "at", &mut problems, raw.at);
+    let actor: Option<String> = envelope_field(raw.actor, "actor", "a text", &mut problems);
+    let actor = required(actor, "actor", &mut problems, raw.actor);
+    let meta: Option<Map<String, Value>> = envelope_field(raw.meta, "meta", "an object", &mut problems);
+    let body = kind.and_then(|kind| match decode_body(kind, raw.payload) {
+        Ok(body) => Some(body),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    });
+    match (engagement, at, actor, body) {
+        (Some(engagement), Some(at), Some(actor), Some(body)) if problems.is_empty() => {
+            Ok(Event { engagement, seq, at, actor, body, meta })
+        }
+        _ => {
+            if problems.is_empty() {
+                problems.push(invalid("the event is incomplete"));
+            }
+            Err(Rejection { violations: problems })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<Code> {
+        Event::from_json(text).unwrap_err().codes()
+    }
+
+    const BASE: &str = r#""engagement":"e","at":"2026-01-01T09:00:00Z","actor":"ann""#;
+
+    #[test]
+    fn parses_and_round_trips_a_payload_event() {
+        let text = format!(
+            r#"{{{BASE},"type":"meeting_scheduled","meeting":"m1","kind":"goal_setting","starts_at":"2026-01-05T10:00:00+02:00","meta":{{"source":"hr"}}}}"#
+        );
+        let event = Event::from_json(&text).unwrap();
+        assert_eq!(event.event_type(), EventType::MeetingScheduled);
+        let again = Event::from_json(&event.to_json()).unwrap();
+        assert_eq!(event, again);
+        assert!(event.to_json().contains("+02:00"));
+    }
+
+    #[test]
+    fn unknown_field_is_invalid_event_naming_the_field() {
+        let rejection =
+            Event::from_json(&format!(r#"{{{BASE},"type":"coach_assigned","coach":"k","coach_name":"x"}}"#))
+                .unwrap_err();
+        assert_eq!(rejection.codes(), [Code::InvalidEvent]);
+        assert!(rejection.violations[0].message.contains("coach_name"), "{rejection}");
+    }
+
+    #[test]
+    fn unit_events_refuse_payload_fields() {
+        let rejection =
+            Event::from_json(&format!(r#"{{{BASE},"type":"orientation_completed","done":true}}"#)).unwrap_err();
+        assert!(rejection.violations[0].message.contains("done"));
+    }
+
+    #[test]
+    fn envelope_problems_are_reported_together() {
+        let found = codes(r#"{"schema":2,"engagement":"","seq":"3","at":"yesterday","type":"nope"}"#);
+        assert!(found.contains(&Code::UnsupportedSchema));
+        assert!(found.contains(&Code::UnknownEventType));
+        assert_eq!(found.iter().filter(|c| **c == Code::InvalidEvent).count(), 4, "{found:?}");
+    }
+
+    #[test]
+    fn malformed_json_and_non_objects_are_invalid_event() {
+        assert_eq!(codes("{"), [Code::InvalidEvent]);
+        assert_eq!(codes("[1,2]"), [Code::InvalidEvent]);
+        assert_eq!(codes(&format!(r#"{{{BASE},"type":"orientation_completed","actor":"bob"}}"#)), [Code::InvalidEvent]);
+    }
+
+    #[test]
+    fn null_required_fields_are_reported_as_missing() {
+        let rejection = Event::from_json(
+            r#"{"engagement":"e","at":"2026-01-01T09:00:00Z","actor":null,"type":"orientation_completed"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(rejection.codes(), [Code::InvalidEvent]);
+        assert!(rejection.violations[0].message.contains("actor"));
+    }
+
+    #[test]
+    fn single_text_reads_as_a_list() {
+        let event = Event::from_json(&format!(
+            r#"{{{BASE},"type":"confidentiality_agreed","reviewed_on":"2026-01-05","limits":"risk_of_harm"}}"#
+        ))
+        .unwrap();
+        let EventBody::ConfidentialityAgreed(agreed) = event.body else { panic!("wrong body") };
+        assert_eq!(agreed.limits, TextList(vec!["risk_of_harm".into()]));
+    }
+
+    #[test]
+    fn script_steps_decode_by_step_name() {
+        let event = Event::from_json(&format!(
+            r#"{{{BASE},"type":"script_step","session":1,"step":"session_feedback","rating":4}}"#
+        ))
+        .unwrap();
+        assert!(matches!(
+            event.body,
+            EventBody::ScriptStep(ScriptStep { content: StepContent::SessionFeedback(_), .. })
+        ));
+        let custom = Event::from_json(&format!(
+            r#"{{{BASE},"type":"script_step","session":1,"step":"gratitude","fields":{{"x":1}}}}"#
+        ))
+        .unwrap();
+        assert_eq!(Event::from_json(&custom.to_json()).unwrap(), custom);
+        assert_eq!(
+            codes(&format!(r#"{{{BASE},"type":"script_step","session":1,"step":"session_goal","outcom":"x"}}"#)),
+            [Code::InvalidEvent]
+        );
+    }
+}

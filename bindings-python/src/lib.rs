@@ -60,9 +60,7 @@ fn guarded<T>(py: Python<'_>, work: impl FnOnce() -> PyResult<T>) -> PyResult<T>
 
 /// Converts a core value to plain Python data (dicts, lists, str, int, float, bool, None).
 fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    pythonize(py, value).map_err(|error| {
-        raise(py, BoundaryError { code: boundary::BoundaryCode::InternalError, message: error.to_string() })
-    })
+    pythonize(py, value).map_err(|error| raise(py, BoundaryError::internal(error.to_string())))
 }
 
 /// Reads an event from a dict (any mapping of JSON-like values) or a JSON string. Anything

@@ -196,10 +196,7 @@ fn guarded<T>(work: impl FnOnce() -> Result<T, CoachflowError>) -> Result<T, Coa
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, CoachflowError> {
-    serde_json::to_string(value).map_err(|error| CoachflowError::Boundary {
-        code: boundary::BoundaryCode::InternalError.as_str().to_owned(),
-        message: error.to_string(),
-    })
+    serde_json::to_string(value).map_err(|error| raise(BoundaryError::internal(error.to_string())))
 }
 
 /// One coaching engagement: the fold of its events. Safe to share between threads.

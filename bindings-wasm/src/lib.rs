@@ -5,7 +5,7 @@
 //! named `CoachflowError` with a stable `code` (a rule code or a boundary code) and the
 //! `violations`. The TypeScript types of the package come from [`typescript_definitions`].
 
-use coachflow::boundary::{self, replay_events, BoundaryCode, BoundaryError, CheckResult, ErrorPayload};
+use coachflow::boundary::{self, replay_events, BoundaryError, CheckResult, ErrorPayload};
 use coachflow::{Event, Rejection, Rule};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -48,7 +48,7 @@ fn throw(error: impl Into<ErrorPayload>) -> JsValue {
 
 /// Converts a core value to a plain JavaScript value (through JSON, so dates stay strings).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let internal = |message: String| throw(BoundaryError { code: BoundaryCode::InternalError, message });
+    let internal = |message: String| throw(BoundaryError::internal(message));
     let text = serde_json::to_string(value).map_err(|error| internal(error.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|_| internal(String::from("the result could not be handed to JavaScript")))
 }

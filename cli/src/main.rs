@@ -119,7 +119,7 @@ enum Command {
     /// Print the stage machine as a Mermaid state diagram.
     #[command(after_help = "Example:\n  coachflow diagram > stages.mmd")]
     Diagram,
-    /// Print the table of rule codes (Markdown).
+    /// Print the tables of rules and of rule codes (Markdown), as in docs/rules.md.
     #[command(after_help = "Example:\n  coachflow codes | grep session")]
     Codes,
     /// Print the reference of every event type: fields, who may record it, in which stages (Markdown).
@@ -179,7 +179,7 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
             explain(&input, &engagement, &participant, &record, out)
         }
         Command::Diagram => out.write_all(coachflow::mermaid_diagram().as_bytes()).map(|()| true),
-        Command::Codes => out.write_all(reference::codes_table().as_bytes()).map(|()| true),
+        Command::Codes => write!(out, "{}\n{}", reference::rules_table(), reference::codes_table()).map(|()| true),
         Command::Events => out.write_all(reference::events_markdown().as_bytes()).map(|()| true),
         Command::Generate { engagements, seed, out: file } => generate_log(engagements, seed, file.as_deref(), out),
     }

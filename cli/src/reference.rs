@@ -7,6 +7,11 @@ use coachflow::{Code, EventType, Role, Stage};
 use coachflow::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup};
 use std::fmt::Write;
 
+/// The rule table of `docs/rules.md`.
+pub fn rules_table() -> String {
+    coachflow::rules_table()
+}
+
 /// The table of rule codes, as in `docs/rules.md`.
 pub fn codes_table() -> String {
     let mut table = String::from("| code | meaning |\n|---|---|\n");

@@ -53,6 +53,7 @@ impl BoundaryCode {
 /// An error that is not a rule violation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message}", code.as_str())]
+#[non_exhaustive]
 pub struct BoundaryError {
     /// The stable code.
     pub code: BoundaryCode,
@@ -65,10 +66,16 @@ impl BoundaryError {
     pub fn invalid_argument(message: impl Into<String>) -> BoundaryError {
         BoundaryError { code: BoundaryCode::InvalidArgument, message: message.into() }
     }
+
+    /// An `internal_error`: coachflow failed, which is always a bug.
+    pub fn internal(message: impl Into<String>) -> BoundaryError {
+        BoundaryError { code: BoundaryCode::InternalError, message: message.into() }
+    }
 }
 
 /// The one error payload of every binding: what its `CoachflowError` carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ErrorPayload {
     /// A rule code (the first violation's) or a boundary code.
     pub code: &'static str,
@@ -186,16 +193,14 @@ pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, BoundaryError> {
             .map(|text| (*text).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| String::from("no message"));
-        BoundaryError {
-            code: BoundaryCode::InternalError,
-            message: format!("coachflow failed internally ({detail}); this is a bug, please report it"),
-        }
+        BoundaryError::internal(format!("coachflow failed internally ({detail}); this is a bug, please report it"))
     })
 }
 
 /// The verdict of [`Engagement::check`] as one value: what the JavaScript and Swift
 /// bindings return from `check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CheckResult {
     /// Whether the event would apply.
     pub ok: bool,

@@ -28,6 +28,7 @@ pub enum VisibilityReason {
 
 /// The answer of [`Engagement::explain_visibility`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Visibility {
     /// The record asked about.
     pub record: String,

@@ -7,6 +7,7 @@ use std::fmt;
 
 /// One violated rule, or one warning: a stable code, the rule's reference and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// The stable code.
     pub code: Code,
@@ -34,6 +35,7 @@ impl fmt::Display for Finding {
 /// A rejection changes nothing: the engagement is exactly as it was before the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{}", render_findings(.violations))]
+#[non_exhaustive]
 pub struct Rejection {
     /// Every violated rule, in the order the rules were checked. Never empty.
     pub violations: Vec<Finding>,

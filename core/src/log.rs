@@ -17,6 +17,7 @@ use std::io::{self, BufRead, Read};
 
 /// One line of a log that could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LogProblem {
     /// 1-based line number.
     pub line: u64,
@@ -28,6 +29,7 @@ pub struct LogProblem {
 
 /// What reading a log produced: every engagement that was opened, and every problem.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct LogReplay {
     /// Engagements in order of their first line.
     pub engagements: Vec<Engagement>,

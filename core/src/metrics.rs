@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// Analytics of one engagement. Every field is derived from [`ProgramAdminView`](crate::views::ProgramAdminView).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Metrics {
     /// Engagement id.
     pub engagement: String,

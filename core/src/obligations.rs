@@ -62,6 +62,7 @@ impl ObligationKind {
 
 /// One thing one participant still owes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Obligation {
     /// Who owes it.
     pub participant: String,

@@ -1,4 +1,4 @@
-//! Differential check of the stage guards (DOMAIN.md section 3).
+//! Differential check of the stage guards (docs/contract.md section 3).
 //!
 //! `Reference` below is a second, deliberately plain reading of section 3, written from the
 //! contract without looking at the engine: it watches the events the engine accepts and,

@@ -217,11 +217,11 @@ def envelope():
     k = log.add("x" * 129, "engagement_opened", coachee="x" * 129, supervisor=SUPERVISOR)
     l = log.add("outsider", "engagement_opened", coachee=COACHEE, supervisor=SUPERVISOR)
     m = log.add("a" * 128, "engagement_opened", coachee="a" * 128, supervisor=SUPERVISOR, coach=COACH)
-    n = log.add("a" * 128, "coach_assigned", coach=SUPERVISOR)
+    n = log.add(SUPERVISOR, "coach_assigned", coach=SUPERVISOR)
     out.append(vector("participants: distinct people, ids of 1-128 characters, the opener among them", ["O1", "L5"], log,
                       rejected=[rejected(i, "duplicate_participant"), rejected(j, "duplicate_participant"),
                                 rejected(k, "invalid_event"), rejected(l, "not_a_participant"),
-                                rejected(n, "actor_not_permitted", "coach_already_assigned", "duplicate_participant")]))
+                                rejected(n, "coach_already_assigned", "duplicate_participant")]))
 
     log = Log()
     log.add(COACHEE, "orientation_completed", meta={"source": "CANARY-META", "nested": {"x": [1, 2]}})
@@ -316,8 +316,8 @@ def stages():
 def meetings():
     out = []
     log = Log()
-    i = log.add(COACH, "meeting_scheduled", meeting="m-mid", kind="midpoint_check_in", starts_at=log.later(3))
-    j = log.add(COACH, "meeting_scheduled", meeting="m-al", kind="alignment", starts_at=log.later(3))
+    i = log.add(SUPERVISOR, "meeting_scheduled", meeting="m-mid", kind="midpoint_check_in", starts_at=log.later(3))
+    j = log.add(SUPERVISOR, "meeting_scheduled", meeting="m-al", kind="alignment", starts_at=log.later(3))
     k = log.add(COACHEE, "meeting_scheduled", meeting="m-fin", kind="final_review", starts_at=log.later(3))
     log.pre_work()
     l = log.add(COACH, "meeting_held", meeting="m-goals", attendees=THREE)
@@ -627,7 +627,7 @@ def discontinuation():
     l = log.add(COACHEE, "sponsor_informed", explanation="x")
     m = log.add(COACH, "engagement_discontinued", initiated_by="coach", reason="r")
     log.add(COACH, "engagement_discontinued", initiated_by="coach", reason="CANARY-REASON", mutual_discussion=True)
-    n = log.add(COACH, "orientation_completed")
+    n = log.add(COACHEE, "orientation_completed")
     o = log.add(SUPERVISOR, "stage_advanced", to="coaching")
     p = log.add(COACH, "engagement_discontinued", initiated_by="coach", reason="again", mutual_discussion=True)
     q = log.add(SUPERVISOR, "sponsor_informed", explanation="x")

@@ -43,6 +43,7 @@ use serde::Serialize;
 
 /// The result of applying an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Applied {
     /// The event's position in the engagement's log.
     pub seq: u64,
@@ -52,6 +53,7 @@ pub struct Applied {
 
 /// One guard of a target stage and whether it holds now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Requirement {
     /// The code reported when the guard is unmet.
     pub code: Code,
@@ -66,6 +68,7 @@ pub struct Requirement {
 /// A replay stopped at a rejected event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("event {index} was rejected: {rejection}")]
+#[non_exhaustive]
 pub struct ReplayError {
     /// 0-based index of the rejected event in the input.
     pub index: usize,
@@ -405,6 +408,47 @@ impl Engagement {
             return verdict;
         }
         let kind = event.event_type();
+        if !self.opened {
+            self.check_order(event, &mut verdict);
+            match &event.body {
+                EventBody::EngagementOpened(opened) => self.check_opening(event, opened, &mut verdict),
+                _ => verdict.fail(Code::NotOpened, Rule::L7, format!("{kind} before engagement_opened")),
+            }
+            return verdict;
+        }
+        // Who asks comes first, and alone: someone who may not record this event learns
+        // nothing about the engagement's state from the answer (docs/views.md).
+        let Some(role) = self.participants.role_of(&event.actor) else {
+            verdict.violations.push(self.stranger(&event.actor));
+            return verdict;
+        };
+        if kind == EventType::EngagementOpened {
+            verdict.fail(Code::AlreadyOpened, Rule::L7, format!("engagement {} is already open", self.id));
+            return verdict;
+        }
+        if !permitted_roles(kind).contains(&role) {
+            verdict.fail(Code::ActorNotPermitted, Rule::L5, format!("a {role} may not record {kind}"));
+            return verdict;
+        }
+        self.check_order(event, &mut verdict);
+        let role = Some(role);
+        if self.stage.is_terminal() && !matches!(kind, EventType::SponsorInformed | EventType::ConsentRevoked) {
+            verdict.fail(
+                Code::EngagementClosed,
+                Rule::T3,
+                format!("the engagement is {}; {kind} is no longer possible", self.stage),
+            );
+            return verdict;
+        }
+        if !accepted_stages(kind).contains(&self.stage) {
+            verdict.fail(Code::WrongStage, Rule::T2, format!("{kind} is not accepted in {}", self.stage));
+        }
+        self.check_payload(event, role, &mut verdict);
+        verdict
+    }
+
+    /// L2 (the event's own engagement), L3 (`seq`) and L4 (`at`): where the event goes in the log.
+    fn check_order(&self, event: &Event, verdict: &mut Verdict) {
         if !self.id.is_empty() && event.engagement != self.id {
             verdict.fail(
                 Code::InvalidEvent,
@@ -433,38 +477,6 @@ impl Engagement {
                 );
             }
         }
-        if !self.opened {
-            match &event.body {
-                EventBody::EngagementOpened(opened) => self.check_opening(event, opened, &mut verdict),
-                _ => verdict.fail(Code::NotOpened, Rule::L7, format!("{kind} before engagement_opened")),
-            }
-            return verdict;
-        }
-        if kind == EventType::EngagementOpened {
-            verdict.fail(Code::AlreadyOpened, Rule::L7, format!("engagement {} is already open", self.id));
-            return verdict;
-        }
-        let role = self.participants.role_of(&event.actor);
-        match role {
-            None => verdict.violations.push(self.stranger(&event.actor)),
-            Some(role) if !permitted_roles(kind).contains(&role) => {
-                verdict.fail(Code::ActorNotPermitted, Rule::L5, format!("a {role} may not record {kind}"))
-            }
-            Some(_) => {}
-        }
-        if self.stage.is_terminal() && !matches!(kind, EventType::SponsorInformed | EventType::ConsentRevoked) {
-            verdict.fail(
-                Code::EngagementClosed,
-                Rule::T3,
-                format!("the engagement is {}; {kind} is no longer possible", self.stage),
-            );
-            return verdict;
-        }
-        if !accepted_stages(kind).contains(&self.stage) {
-            verdict.fail(Code::WrongStage, Rule::T2, format!("{kind} is not accepted in {}", self.stage));
-        }
-        self.check_payload(event, role, &mut verdict);
-        verdict
     }
 
     /// L2: an id that is blank.

@@ -106,7 +106,7 @@ pub fn apply_check(data: &[u8]) {
         let _ = engagement.allowed_events(participant);
     }
     let today = replayed.log().last().map_or_else(chrono::NaiveDate::default, |event| event.at.date());
-    let _ = replayed.obligations(today);
+    let _ = replayed.all_obligations(today);
 }
 
 /// Target `views`: structured events applied to the sample engagement, then every view.

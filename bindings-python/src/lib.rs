@@ -437,10 +437,19 @@ impl Engagement {
         })
     }
 
-    /// What each participant still owes as of a date.
-    fn obligations<'py>(&self, py: Python<'py>, as_of: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// What `viewer` may see of what everyone still owes as of a date: their own
+    /// obligations and those whose subject their view shows.
+    fn obligations<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        viewer: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let as_of = read_date(as_of).map_err(|error| raise(py, error))?;
-        self.read(py, |engagement| to_python(py, &engagement.obligations(as_of)))
+        self.read(py, |engagement| match engagement.obligations(as_of, viewer) {
+            Ok(owed) => to_python(py, &owed),
+            Err(finding) => Err(raise(py, finding)),
+        })
     }
 
     /// What this participant may see, as a dict.

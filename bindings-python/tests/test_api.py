@@ -107,7 +107,7 @@ def test_unknown_names_raise_invalid_argument() -> None:
     with pytest.raises(coachflow.CoachflowError, match="not a Role"):
         engagement.view_as("admin")  # type: ignore[arg-type]
     with pytest.raises(coachflow.CoachflowError) as raised:
-        engagement.obligations("2026-02-30")
+        engagement.obligations("2026-02-30", "cleo")
     assert raised.value.code == "invalid_argument"
 
 
@@ -141,12 +141,15 @@ def test_allowed_events_for_each_participant() -> None:
 
 def test_obligations_take_dates_or_strings() -> None:
     engagement = opened()
-    by_string = engagement.obligations("2026-02-01")
-    assert by_string == engagement.obligations(datetime.date(2026, 2, 1))
-    assert by_string == engagement.obligations(datetime.datetime(2026, 2, 1, 12, 0))
+    by_string = engagement.obligations("2026-02-01", "cleo")
+    assert by_string == engagement.obligations(datetime.date(2026, 2, 1), "cleo")
+    assert by_string == engagement.obligations(datetime.datetime(2026, 2, 1, 12, 0), "cleo")
     assert {"participant": "cleo", "role": "coachee", "kind": "complete_orientation"}.items() <= by_string[0].items()
     with pytest.raises(coachflow.CoachflowError):
-        engagement.obligations(42)  # type: ignore[arg-type]
+        engagement.obligations(42, "cleo")  # type: ignore[arg-type]
+    with pytest.raises(coachflow.RuleViolation) as raised:
+        engagement.obligations("2026-02-01", "stranger")
+    assert raised.value.code == "not_a_participant"
 
 
 def test_views_hide_session_content_from_the_supervisor(completed_log: list[dict[str, Any]]) -> None:

@@ -30,6 +30,7 @@ def compact(view: dict[str, Any]) -> str:
 def run(vector: dict[str, Any]) -> list[str]:
     expect = vector.get("expect", {})
     rejected = {item["index"]: item["codes"] for item in expect.get("rejected", [])}
+    rejected_detail = {item["index"]: item for item in expect.get("rejected", [])}
     warned = {item["index"]: item["codes"] for item in expect.get("warnings", [])}
     failures = []
     engagement = coachflow.Engagement("")
@@ -41,6 +42,12 @@ def run(vector: dict[str, Any]) -> list[str]:
                 failures.append(f"event {index}: unexpectedly rejected: {violation}")
             elif missing := set(rejected[index]) - set(violation.codes):
                 failures.append(f"event {index}: rejected without {sorted(missing)}: {violation}")
+            else:
+                detail = rejected_detail[index]
+                if detail.get("exact") and set(violation.codes) - set(rejected[index]):
+                    failures.append(f"event {index}: rejected with more than {rejected[index]}: {violation}")
+                messages = " ".join(finding.message for finding in violation.violations)
+                failures += [f"event {index}: a message shows {text!r}" for text in detail.get("excludes", []) if text in messages]
             if index in warned:
                 failures.append(f"event {index}: warnings expected, but the event was rejected")
             continue
@@ -61,7 +68,45 @@ def run(vector: dict[str, Any]) -> list[str]:
         text = compact(engagement.view_as(role))
         failures += [f"the {role} view lacks {item!r}" for item in wanted.get("contains", []) if item not in text]
         failures += [f"the {role} view shows {item!r}" for item in wanted.get("excludes", []) if item in text]
+    for wanted in expect.get("explain", []):
+        failures += check_explanation(engagement, wanted)
+    for wanted in expect.get("obligations", []):
+        viewer = first_of(engagement, wanted["viewer"])
+        owed = engagement.obligations(wanted["as_of"], viewer)
+        kinds = {obligation["kind"] for obligation in owed}
+        if kinds != set(wanted["kinds"]):
+            failures.append(f"obligations of the {wanted['viewer']}: {sorted(kinds)}, expected {sorted(wanted['kinds'])}")
+        text = compact_any(owed)
+        failures += [f"obligations of the {wanted['viewer']} show {item!r}" for item in wanted.get("excludes", []) if item in text]
     return failures
+
+
+def first_of(engagement: coachflow.Engagement, role: str) -> str:
+    people = engagement.participants
+    found = people["program_admins"][0] if role == "program_admin" else people[role]
+    return str(found)
+
+
+def compact_any(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def check_explanation(engagement: coachflow.Engagement, wanted: dict[str, Any]) -> list[str]:
+    what = f"explain {wanted['record']} to the {wanted['viewer']}"
+    try:
+        answer = engagement.explain_visibility(first_of(engagement, wanted["viewer"]), wanted["record"])
+    except coachflow.CoachflowError as error:
+        failures = [] if error.code == wanted.get("error") else [f"{what}: failed with {error.code}: {error}"]
+        return failures + [f"{what}: the error shows {item!r}" for item in wanted.get("excludes", []) if item in str(error)]
+    failures = []
+    if "error" in wanted:
+        failures.append(f"{what}: answered, but should fail with {wanted['error']}")
+    if "visible" in wanted and answer["visible"] != wanted["visible"]:
+        failures.append(f"{what}: visible is {answer['visible']}")
+    if "reason" in wanted and answer["reason"] != wanted["reason"]:
+        failures.append(f"{what}: reason is {answer['reason']}")
+    text = compact_any(answer)
+    return failures + [f"{what}: the answer shows {item!r}" for item in wanted.get("excludes", []) if item in text]
 
 
 @pytest.mark.parametrize("vector", load_vectors())

@@ -290,9 +290,9 @@ impl Engagement {
         })
     }
 
-    /// What each participant still owes as of `YYYY-MM-DD`, as JSON.
-    pub fn obligations_json(&self, as_of: String) -> Result<String, CoachflowError> {
-        guarded(|| json(&self.lock().obligations(boundary::parse_date(&as_of)?)))
+    /// What `viewer` may see of what everyone still owes as of `YYYY-MM-DD`, as JSON.
+    pub fn obligations_json(&self, as_of: String, viewer: String) -> Result<String, CoachflowError> {
+        guarded(|| json(&self.lock().obligations(boundary::parse_date(&as_of)?, &viewer).map_err(raise)?))
     }
 
     /// What this participant may see, as JSON.

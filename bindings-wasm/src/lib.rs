@@ -165,11 +165,12 @@ impl Engagement {
         to_js(&self.inner.allowed_events(participant_id).map_err(throw)?)
     }
 
-    /// What each participant still owes as of a date written `YYYY-MM-DD`.
+    /// What `viewer` may see of what everyone still owes as of a date written `YYYY-MM-DD`:
+    /// their own obligations and those whose subject their view shows.
     #[wasm_bindgen(unchecked_return_type = "Obligation[]")]
-    pub fn obligations(&self, #[wasm_bindgen(js_name = asOf)] as_of: &str) -> Result<JsValue, JsValue> {
+    pub fn obligations(&self, #[wasm_bindgen(js_name = asOf)] as_of: &str, viewer: &str) -> Result<JsValue, JsValue> {
         let as_of = boundary::parse_date(as_of).map_err(throw)?;
-        to_js(&self.inner.obligations(as_of))
+        to_js(&self.inner.obligations(as_of, viewer).map_err(throw)?)
     }
 
     /// What this participant may see.

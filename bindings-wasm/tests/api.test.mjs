@@ -93,9 +93,10 @@ test("allowedEvents, obligations, views, metrics, explainVisibility", () => {
   const engagement = opened();
   assert.ok(engagement.allowedEvents("cleo").includes("orientation_completed"));
   assert.equal(thrown(() => engagement.allowedEvents("stranger")).code, "not_a_participant");
-  const owed = engagement.obligations("2026-02-01");
+  const owed = engagement.obligations("2026-02-01", "cleo");
   assert.deepEqual([owed[0].participant, owed[0].kind], ["cleo", "complete_orientation"]);
-  assert.equal(thrown(() => engagement.obligations("2026-02-30")).code, "invalid_argument");
+  assert.equal(thrown(() => engagement.obligations("2026-02-30", "cleo")).code, "invalid_argument");
+  assert.equal(thrown(() => engagement.obligations("2026-02-01", "stranger")).code, "not_a_participant");
 
   const done = Engagement.replay(completedLog);
   const supervisor = done.viewAs("supervisor");

@@ -16,6 +16,7 @@ const vectors = readdirSync(folder)
 export function run(vector) {
   const expect = vector.expect ?? {};
   const rejected = new Map((expect.rejected ?? []).map((item) => [item.index, item.codes]));
+  const rejectedDetail = new Map((expect.rejected ?? []).map((item) => [item.index, item]));
   const warned = new Map((expect.warnings ?? []).map((item) => [item.index, item.codes]));
   const failures = [];
   const engagement = new Engagement("");
@@ -31,6 +32,12 @@ export function run(vector) {
         else {
           const missing = rejected.get(index).filter((code) => !codes.includes(code));
           if (missing.length) failures.push(`event ${index}: rejected without ${missing}: ${error.message}`);
+          const detail = rejectedDetail.get(index);
+          if (detail.exact && codes.some((code) => !rejected.get(index).includes(code))) {
+            failures.push(`event ${index}: rejected with more than ${rejected.get(index)}: ${error.message}`);
+          }
+          const messages = error.violations.map((finding) => finding.message).join(" ");
+          for (const text of detail.excludes ?? []) if (messages.includes(text)) failures.push(`event ${index}: a message shows ${text}`);
         }
         if (warned.has(index)) failures.push(`event ${index}: warnings expected, but the event was rejected`);
         return;
@@ -55,6 +62,37 @@ export function run(vector) {
       const text = JSON.stringify(engagement.viewAs(role));
       for (const item of wanted.contains ?? []) if (!text.includes(item)) failures.push(`the ${role} view lacks ${item}`);
       for (const item of wanted.excludes ?? []) if (text.includes(item)) failures.push(`the ${role} view shows ${item}`);
+    }
+    const firstOf = (role) => {
+      const people = engagement.viewAs(role).participants;
+      return role === "program_admin" ? people.program_admins[0] : people[role];
+    };
+    for (const wanted of expect.explain ?? []) {
+      const what = `explain ${wanted.record} to the ${wanted.viewer}`;
+      let answer, text;
+      try {
+        answer = engagement.explainVisibility(firstOf(wanted.viewer), wanted.record);
+        text = JSON.stringify(answer);
+      } catch (error) {
+        if (!(error instanceof CoachflowError)) throw error;
+        if (error.code !== wanted.error) failures.push(`${what}: failed with ${error.code}: ${error.message}`);
+        text = error.message;
+      }
+      if (answer !== undefined) {
+        if (wanted.error !== undefined) failures.push(`${what}: answered, but should fail with ${wanted.error}`);
+        if (wanted.visible !== undefined && answer.visible !== wanted.visible) failures.push(`${what}: visible is ${answer.visible}`);
+        if (wanted.reason !== undefined && answer.reason !== wanted.reason) failures.push(`${what}: reason is ${answer.reason}`);
+      }
+      for (const item of wanted.excludes ?? []) if (text.includes(item)) failures.push(`${what}: the answer shows ${item}`);
+    }
+    for (const wanted of expect.obligations ?? []) {
+      const owed = engagement.obligations(wanted.as_of, firstOf(wanted.viewer));
+      const kinds = [...new Set(owed.map((obligation) => obligation.kind))].sort();
+      if (JSON.stringify(kinds) !== JSON.stringify([...wanted.kinds].sort())) {
+        failures.push(`obligations of the ${wanted.viewer}: [${kinds}], expected [${wanted.kinds}]`);
+      }
+      const text = JSON.stringify(owed);
+      for (const item of wanted.excludes ?? []) if (text.includes(item)) failures.push(`obligations of the ${wanted.viewer} show ${item}`);
     }
   } finally {
     engagement.free();

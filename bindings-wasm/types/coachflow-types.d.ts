@@ -2,8 +2,8 @@
 
 export type Stage = "pre_work" | "goal_setting" | "coaching" | "final_review" | "completed" | "discontinued";
 export type Role = "coachee" | "supervisor" | "coach" | "program_admin";
-export type EventType = "engagement_opened" | "coach_assigned" | "coach_replaced" | "orientation_completed" | "preliminary_goals_discussed" | "responsibilities_acknowledged" | "meeting_scheduled" | "meeting_held" | "meeting_cancelled" | "confidentiality_agreed" | "goal_agreed" | "goal_revised" | "goal_progress_noted" | "goal_assessed" | "final_review_recorded" | "session_scheduled" | "session_rescheduled" | "session_cancelled" | "session_missed" | "session_started" | "script_step" | "session_ended" | "action_completed" | "action_dropped" | "assessment_recorded" | "rater_feedback_recorded" | "progress_feedback_given" | "engagement_level_rated" | "summary_shared" | "consent_granted" | "consent_revoked" | "disclosure_recorded" | "stage_advanced" | "engagement_discontinued" | "sponsor_informed";
-export type RuleCode = "unsupported_schema" | "invalid_event" | "limit_exceeded" | "unknown_event_type" | "sequence_gap" | "duplicate_seq" | "time_went_backwards" | "not_a_participant" | "actor_not_permitted" | "duplicate_participant" | "not_opened" | "already_opened" | "wrong_stage" | "engagement_closed" | "invalid_transition" | "coach_not_assigned" | "orientation_incomplete" | "preliminary_discussion_missing" | "goal_setting_meeting_not_held" | "too_few_goals" | "confidentiality_not_agreed" | "responsibilities_not_acknowledged" | "sessions_remaining" | "open_sessions" | "midpoint_check_in_missing" | "final_review_not_held" | "goals_not_assessed" | "discontinuation_without_discussion" | "coach_already_assigned" | "already_acknowledged" | "duplicate_id" | "unknown_reference" | "missing_attendee" | "meeting_already_held" | "midpoint_already_held" | "midpoint_too_early" | "midpoint_disabled" | "goal_not_aligned" | "goal_without_measure" | "session_out_of_order" | "session_limit_reached" | "session_not_scheduled" | "session_in_progress" | "supervisor_in_session" | "third_party_in_session" | "session_not_in_progress" | "unknown_step" | "script_step_out_of_order" | "script_step_repeated" | "script_step_not_applicable" | "required_steps_missing" | "actions_not_reviewed" | "no_next_appointment" | "confidentiality_limits_unstated" | "agreement_not_reviewed_in_meeting" | "disclosure_outside_limits";
+export type EventType = "engagement_opened" | "coach_assigned" | "coach_replaced" | "orientation_completed" | "preliminary_goals_discussed" | "responsibilities_acknowledged" | "meeting_scheduled" | "meeting_held" | "meeting_cancelled" | "confidentiality_agreed" | "goal_agreed" | "goal_revised" | "goal_progress_noted" | "goal_assessed" | "final_review_recorded" | "session_scheduled" | "session_rescheduled" | "session_cancelled" | "session_missed" | "session_started" | "script_step" | "session_ended" | "action_completed" | "action_dropped" | "assessment_recorded" | "rater_feedback_recorded" | "survey_closed" | "progress_feedback_given" | "engagement_level_rated" | "summary_shared" | "consent_granted" | "consent_revoked" | "disclosure_recorded" | "stage_advanced" | "engagement_discontinued" | "sponsor_informed";
+export type RuleCode = "unsupported_schema" | "invalid_event" | "limit_exceeded" | "unknown_event_type" | "sequence_gap" | "duplicate_seq" | "time_went_backwards" | "not_a_participant" | "actor_not_permitted" | "duplicate_participant" | "not_opened" | "already_opened" | "wrong_stage" | "engagement_closed" | "invalid_transition" | "coach_not_assigned" | "orientation_incomplete" | "preliminary_discussion_missing" | "goal_setting_meeting_not_held" | "too_few_goals" | "confidentiality_not_agreed" | "responsibilities_not_acknowledged" | "sessions_remaining" | "open_sessions" | "midpoint_check_in_missing" | "final_review_not_held" | "goals_not_assessed" | "discontinuation_without_discussion" | "coach_already_assigned" | "already_acknowledged" | "duplicate_id" | "unknown_reference" | "missing_attendee" | "meeting_already_held" | "midpoint_already_held" | "midpoint_too_early" | "midpoint_disabled" | "goal_not_aligned" | "goal_without_measure" | "session_out_of_order" | "session_limit_reached" | "session_not_scheduled" | "session_in_progress" | "supervisor_in_session" | "third_party_in_session" | "session_not_in_progress" | "session_not_held" | "unknown_step" | "script_step_out_of_order" | "script_step_repeated" | "script_step_not_applicable" | "required_steps_missing" | "actions_not_reviewed" | "no_next_appointment" | "survey_already_closed" | "confidentiality_limits_unstated" | "agreement_not_reviewed_in_meeting" | "disclosure_outside_limits";
 export type BoundaryCode = "invalid_argument" | "io_error" | "internal_error";
 export type MeetingKind = "goal_setting" | "midpoint_check_in" | "alignment" | "final_review";
 export type GoalOutcome = "achieved" | "partially_achieved" | "not_achieved" | "dropped";
@@ -191,6 +191,11 @@ export interface RaterFeedbackRecordedEvent extends EventEnvelope {
   comment?: string;
 }
 
+export interface SurveyClosedEvent extends EventEnvelope {
+  type: "survey_closed";
+  survey: string;
+}
+
 export interface ProgressFeedbackGivenEvent extends EventEnvelope {
   type: "progress_feedback_given";
   note: string;
@@ -271,6 +276,7 @@ export type EngagementEvent =
   | ActionDroppedEvent
   | AssessmentRecordedEvent
   | RaterFeedbackRecordedEvent
+  | SurveyClosedEvent
   | ProgressFeedbackGivenEvent
   | EngagementLevelRatedEvent
   | SummarySharedEvent
@@ -348,6 +354,8 @@ export interface Obligation {
   message: string;
   /** YYYY-MM-DD, for overdue actions. */
   due?: string;
+  /** The action it is about, for overdue actions. */
+  action?: string;
 }
 
 /** What a participant may see. The fields depend on `role`; see docs/views.md. */
@@ -401,6 +409,8 @@ export interface Visibility {
     | "consent_granted"
     | "never_visible_to_role"
     | "hidden_from_everyone"
+    | "survey_open"
+    | "not_visible"
     | "below_anonymity_threshold";
   message: string;
 }

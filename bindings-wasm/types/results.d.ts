@@ -65,6 +65,8 @@ export interface Obligation {
   message: string;
   /** YYYY-MM-DD, for overdue actions. */
   due?: string;
+  /** The action it is about, for overdue actions. */
+  action?: string;
 }
 
 /** What a participant may see. The fields depend on `role`; see docs/views.md. */
@@ -118,6 +120,8 @@ export interface Visibility {
     | "consent_granted"
     | "never_visible_to_role"
     | "hidden_from_everyone"
+    | "survey_open"
+    | "not_visible"
     | "below_anonymity_threshold";
   message: string;
 }

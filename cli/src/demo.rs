@@ -55,7 +55,7 @@ fn print_requirements(out: &mut impl Write, engagement: &Engagement, target: Sta
 fn print_obligations(out: &mut impl Write, engagement: &Engagement, event: &Event) -> io::Result<()> {
     let as_of = event.at.date() + chrono::Days::new(10);
     writeln!(out, "      obligations as of {as_of}:")?;
-    let owed = engagement.obligations(as_of);
+    let owed = engagement.all_obligations(as_of);
     if owed.is_empty() {
         writeln!(out, "        (nothing owed)")?;
     }

@@ -50,7 +50,7 @@ macro_rules! codes {
 
 codes! {
     /// The log declares a schema version this library does not read.
-    UnsupportedSchema = "unsupported_schema": "the event declares a `schema` version other than 1",
+    UnsupportedSchema = "unsupported_schema": "the event declares a `schema` version this library does not read",
     /// The event is not well formed: bad JSON, a missing or mistyped field, an unknown field.
     InvalidEvent = "invalid_event": "the event is malformed: bad JSON, a missing, mistyped, out-of-range or unknown field",
     /// The input is over one of the size caps of [`crate::Limits`].
@@ -141,6 +141,8 @@ codes! {
     ThirdPartyInSession = "third_party_in_session": "Q3: a regular session is only for coachee and coach; a programme admin may not attend",
     /// Q4/P1: the session is not in progress.
     SessionNotInProgress = "session_not_in_progress": "Q4/P1: the session is not started, or already ended",
+    /// F4: a session is opened by consent, or reviewed, only once it has ended.
+    SessionNotHeld = "session_not_held": "F4: the session has not ended yet",
     /// P1: the step name is not in the programme's script.
     UnknownStep = "unknown_step": "P1: the step is not in the programme's script",
     /// P1: a step recorded after a later step.
@@ -155,6 +157,8 @@ codes! {
     ActionsNotReviewed = "actions_not_reviewed": "P3 (warning): open actions from the previous session were not reviewed",
     /// P3 warning.
     NoNextAppointment = "no_next_appointment": "P3 (warning): the session ended without a next assignment while sessions remain",
+    /// R3: a response to, or a second closing of, a closed survey.
+    SurveyAlreadyClosed = "survey_already_closed": "R3: the survey is closed and takes no more responses",
     /// F1.
     ConfidentialityLimitsUnstated = "confidentiality_limits_unstated": "F1: the coach must state the limits of confidentiality",
     /// F2.

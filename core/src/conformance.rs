@@ -1,7 +1,10 @@
 //! Conformance vectors (contract section 9): shared test cases every binding runs.
 //!
 //! The runner is strict: an unlisted rejection, a listed rejection that applied, a missing
-//! code, a wrong stage and an inexact requirements set all fail the vector.
+//! code, a wrong stage and an inexact requirements set all fail the vector. Besides the keys
+//! of the contract, `expect` may hold `explain` (answers of `explain_visibility`) and
+//! `obligations` (what one participant sees is owed), and a `rejected` entry may demand
+//! `exact` codes and list `excludes`, texts no message may show (`docs/contract.md` 9).
 
 use crate::codes::Code;
 use crate::engine::Engagement;
@@ -49,6 +52,49 @@ pub struct Expectations {
     /// Role -> substrings that must (not) appear in that role's view JSON.
     #[serde(default)]
     pub views: BTreeMap<Role, ExpectedView>,
+    /// Answers of `explain_visibility` after the last event.
+    #[serde(default)]
+    pub explain: Vec<ExpectedExplanation>,
+    /// Obligation lists after the last event, as one participant sees them.
+    #[serde(default)]
+    pub obligations: Vec<ExpectedObligations>,
+}
+
+/// What `explain_visibility` answers the (first) participant of a role about a record.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedExplanation {
+    /// The viewer, by role.
+    pub viewer: Role,
+    /// The record asked about.
+    pub record: String,
+    /// Whether it is visible (absent: the call must fail with `error`).
+    #[serde(default)]
+    pub visible: Option<bool>,
+    /// The reason, by its snake_case spelling.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The code the call must fail with, instead of answering.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Substrings that must not appear in the answer's JSON (or the error's message).
+    #[serde(default)]
+    pub excludes: Vec<String>,
+}
+
+/// The obligations one participant sees on a date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedObligations {
+    /// The viewer, by role.
+    pub viewer: Role,
+    /// The date, `YYYY-MM-DD`.
+    pub as_of: chrono::NaiveDate,
+    /// Exactly the set of obligation kinds the viewer sees.
+    pub kinds: Vec<String>,
+    /// Substrings that must not appear in the list's JSON.
+    #[serde(default)]
+    pub excludes: Vec<String>,
 }
 
 /// Codes expected at one event.
@@ -59,6 +105,12 @@ pub struct ExpectedCodes {
     pub index: usize,
     /// Codes, by their snake_case spelling.
     pub codes: Vec<String>,
+    /// The rejection has exactly these codes, no others.
+    #[serde(default)]
+    pub exact: bool,
+    /// Substrings that must appear in no message of the rejection.
+    #[serde(default)]
+    pub excludes: Vec<String>,
 }
 
 /// The exact set of unmet guard codes for a target stage.
@@ -139,6 +191,17 @@ pub fn run_vector(vector: &Vector) -> Vec<String> {
                 if !missing.is_empty() {
                     failures.push(format!("event {index}: rejected without {} ({rejection})", missing.join(", ")));
                 }
+                if expected.exact && rejection.codes().iter().any(|code| !wanted.contains(code)) {
+                    failures.push(format!(
+                        "event {index}: rejected with more than {} ({rejection})",
+                        expected.codes.join(", ")
+                    ));
+                }
+                for text in &expected.excludes {
+                    if rejection.violations.iter().any(|finding| finding.message.contains(text.as_str())) {
+                        failures.push(format!("event {index}: a message shows {text:?} ({rejection})"));
+                    }
+                }
             }
             (Outcome::Rejected(rejection), None) => {
                 failures.push(format!("event {index}: unexpectedly rejected: {rejection}"))
@@ -209,5 +272,57 @@ pub fn run_vector(vector: &Vector) -> Vec<String> {
             }
         }
     }
+    for expected in &expect.explain {
+        check_explanation(&engagement, expected, &mut failures);
+    }
+    for expected in &expect.obligations {
+        let Some(viewer) = engagement.participants().with_role(expected.viewer).first().map(|id| id.to_string()) else {
+            failures.push(format!("obligations: no {}", expected.viewer));
+            continue;
+        };
+        match engagement.obligations(expected.as_of, &viewer) {
+            Err(finding) => failures.push(format!("obligations of the {}: {finding}", expected.viewer)),
+            Ok(owed) => {
+                let kinds: BTreeSet<&str> = owed.iter().map(|obligation| obligation.kind.as_str()).collect();
+                let wanted: BTreeSet<&str> = expected.kinds.iter().map(String::as_str).collect();
+                if kinds != wanted {
+                    failures.push(format!("obligations of the {}: {kinds:?}, expected {wanted:?}", expected.viewer));
+                }
+                let json = serde_json::to_string(&owed).unwrap_or_default();
+                for text in expected.excludes.iter().filter(|text| json.contains(text.as_str())) {
+                    failures.push(format!("obligations of the {} show {text:?}", expected.viewer));
+                }
+            }
+        }
+    }
     failures
+}
+
+fn check_explanation(engagement: &Engagement, expected: &ExpectedExplanation, failures: &mut Vec<String>) {
+    let what = format!("explain {} to the {}", expected.record, expected.viewer);
+    let Some(viewer) = engagement.participants().with_role(expected.viewer).first().map(|id| id.to_string()) else {
+        failures.push(format!("{what}: no such participant"));
+        return;
+    };
+    let (text, outcome) = match engagement.explain_visibility(&viewer, &expected.record) {
+        Ok(answer) => (serde_json::to_string(&answer).unwrap_or_default(), Ok(answer)),
+        Err(finding) => (finding.message.clone(), Err(finding)),
+    };
+    match (&outcome, &expected.error) {
+        (Err(finding), Some(code)) if finding.code.as_str() == code => {}
+        (Err(finding), _) => failures.push(format!("{what}: failed with {finding}")),
+        (Ok(_), Some(code)) => failures.push(format!("{what}: answered, but should fail with {code}")),
+        (Ok(answer), None) => {
+            if expected.visible.is_some_and(|visible| visible != answer.visible) {
+                failures.push(format!("{what}: visible is {}", answer.visible));
+            }
+            let reason = serde_json::to_value(answer.reason).ok().and_then(|reason| reason.as_str().map(String::from));
+            if expected.reason.as_ref().is_some_and(|wanted| Some(wanted) != reason.as_ref()) {
+                failures.push(format!("{what}: reason is {reason:?}"));
+            }
+        }
+    }
+    for excluded in expected.excludes.iter().filter(|excluded| text.contains(excluded.as_str())) {
+        failures.push(format!("{what}: the answer shows {excluded:?}"));
+    }
 }

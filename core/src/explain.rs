@@ -22,8 +22,14 @@ pub enum VisibilityReason {
     NeverVisibleToRole,
     /// Nobody sees it (rater identities, `meta`).
     HiddenFromEveryone,
-    /// A 360 rater group with too few responses to keep raters anonymous.
+    /// A 360 rater group with too few responses to keep raters anonymous (or none at all:
+    /// the answer is the same).
     BelowAnonymityThreshold,
+    /// A 360 survey that is still open: its results are shown once it is closed.
+    SurveyOpen,
+    /// The viewer does not see this record. The answer is the same whether it exists and is
+    /// confidential or does not exist at all, so asking teaches nothing.
+    NotVisible,
 }
 
 /// The answer of [`Engagement::explain_visibility`].
@@ -83,8 +89,10 @@ impl Engagement {
     /// `record` is a shareable record (`session:2`, `action:a1`, `assessment:x`,
     /// `goal_progress:g1`, `survey:s1`), a 360 group (`survey:s1/peer`), or a kind of record
     /// of the matrix (`preliminary_notes`, `session_feedback_comment`, `meta`, ...; see
-    /// `docs/views.md`). A viewer who is not a participant gets `not_a_participant`; a record
-    /// that does not exist gets `unknown_reference`.
+    /// `docs/views.md`). A viewer who is not a participant gets `not_a_participant`. A supervisor
+    /// or programme admin asking about a record they do not see gets `not_visible` whether or
+    /// not it exists; coachee and coach, who see every record, get `unknown_reference` for one
+    /// that does not exist. No answer counts anything the viewer's own view does not show.
     pub fn explain_visibility(&self, viewer: &str, record: &str) -> Result<Visibility, Finding> {
         let role = self.role_of(viewer).ok_or_else(|| self.stranger(viewer))?;
         let answer = |visible: bool, reason: VisibilityReason, message: String| Visibility {
@@ -104,123 +112,87 @@ impl Engagement {
                 answer(false, VisibilityReason::NeverVisibleToRole, format!("the {role} never sees {record}"))
             });
         }
-        if let Some((survey, group)) = record.split_once('/') {
-            return self
-                .explain_rater_group(survey, group, role)
-                .map(|(visible, reason, message)| answer(visible, reason, message));
-        }
-        let parsed =
-            RecordRef::parse(record).map_err(|message| Finding::new(Code::UnknownReference, Rule::F4, message))?;
-        if !self.has_record(&parsed) {
-            return Err(Finding::new(Code::UnknownReference, Rule::F4, format!("there is no record {record}")));
-        }
-        Ok(match role {
-            Role::Coachee | Role::Coach => {
-                answer(true, VisibilityReason::AlwaysVisibleToRole, format!("coachee and coach always see {record}"))
-            }
-            Role::ProgramAdmin if matches!(parsed, RecordRef::GoalProgress(_)) => answer(
+        let not_visible = || {
+            answer(
                 false,
-                VisibilityReason::NeverVisibleToRole,
-                "goal progress notes are shared with the supervisor only".to_owned(),
-            ),
-            Role::Supervisor | Role::ProgramAdmin => {
-                match self.consents().iter().find(|g| g.record == record && g.to == role) {
-                    Some(grant) => answer(
-                        true,
-                        VisibilityReason::ConsentGranted,
-                        format!("the coachee opened {record} to the {role} on {}", grant.granted_at),
-                    ),
-                    None => answer(
-                        false,
-                        VisibilityReason::ConfidentialByDefault,
-                        format!("{record} stays between coachee and coach unless the coachee consents"),
-                    ),
-                }
-            }
-        })
-    }
-
-    fn explain_rater_group(
-        &self,
-        survey: &str,
-        group: &str,
-        role: Role,
-    ) -> Result<(bool, VisibilityReason, String), Finding> {
-        let survey_record = survey.strip_prefix("survey:").unwrap_or(survey);
-        let record = format!("survey:{survey_record}");
-        let unknown =
-            || Finding::new(Code::UnknownReference, Rule::R2, format!("there is no rater group {survey}/{group}"));
-        let group: RaterGroup = group.parse().map_err(|_| unknown())?;
-        let responses: Vec<_> = self.rater_responses().iter().filter(|r| r.survey == survey_record).collect();
-        let members = responses.iter().filter(|response| response.group == group).count();
-        if members == 0 {
-            return Err(unknown());
-        }
-        let (groups, _) = crate::views::shown_groups(&responses, self.policy().min_raters as usize);
-        let shown = groups.iter().any(|(_, members)| members.iter().any(|response| response.group == group));
-        if !shown {
-            return Ok((
-                false,
-                VisibilityReason::BelowAnonymityThreshold,
+                VisibilityReason::NotVisible,
                 format!(
-                    "{members} {group} response(s): fewer than {} and too few to pool; left out for everyone",
-                    self.policy().min_raters
+                    "the {role} does not see {record}: it does not exist, or the coachee has not opened it to them"
                 ),
-            ));
-        }
-        let allowed = matches!(role, Role::Coachee | Role::Coach) || self.is_shared(&record, role);
-        Ok(if allowed {
-            (
-                true,
-                if matches!(role, Role::Coachee | Role::Coach) {
+            )
+        };
+        let sees_everything = matches!(role, Role::Coachee | Role::Coach);
+        if let Some((survey, group)) = record.split_once('/') {
+            let group: RaterGroup = group.parse().map_err(|_| {
+                Finding::new(
+                    Code::UnknownReference,
+                    Rule::R2,
+                    "a rater group is one of self, manager, peer, direct_report, customer, other",
+                )
+            })?;
+            let survey = survey.strip_prefix("survey:").unwrap_or(survey);
+            let opened_to_viewer = self.is_shared(&format!("survey:{survey}"), role);
+            if !(sees_everything || opened_to_viewer && self.is_survey_closed(survey)) {
+                return Ok(not_visible());
+            }
+            if sees_everything && !self.rater_responses().iter().any(|response| response.survey == survey) {
+                return Err(Finding::new(Code::UnknownReference, Rule::R2, format!("there is no survey {survey}")));
+            }
+            let Some(results) = self.closed_survey_results(survey) else {
+                return Ok(answer(
+                    false,
+                    VisibilityReason::SurveyOpen,
+                    format!("survey {survey} is open; its results are shown once it is closed"),
+                ));
+            };
+            return Ok(if results.groups.iter().any(|shown| shown.group == group.as_str()) {
+                let reason = if sees_everything {
                     VisibilityReason::AlwaysVisibleToRole
                 } else {
                     VisibilityReason::ConsentGranted
-                },
-                format!("the {group} results of {record} are shown without names"),
-            )
-        } else {
-            (
+                };
+                answer(true, reason, format!("the {group} results of survey {survey} are shown without names"))
+            } else {
+                answer(
+                    false,
+                    VisibilityReason::BelowAnonymityThreshold,
+                    format!(
+                        "survey {survey} shows no {group} group: a group is shown from {} responses, smaller ones are pooled or left out",
+                        self.policy().min_raters
+                    ),
+                )
+            });
+        }
+        let parsed =
+            RecordRef::parse(record).map_err(|message| Finding::new(Code::UnknownReference, Rule::F4, message))?;
+        if sees_everything {
+            if !self.has_record(&parsed) {
+                return Err(Finding::new(Code::UnknownReference, Rule::F4, format!("there is no record {record}")));
+            }
+            return Ok(answer(
+                true,
+                VisibilityReason::AlwaysVisibleToRole,
+                format!("coachee and coach always see {record}"),
+            ));
+        }
+        if role == Role::ProgramAdmin && matches!(parsed, RecordRef::GoalProgress(_)) {
+            return Ok(answer(
                 false,
-                VisibilityReason::ConfidentialByDefault,
-                format!("{record} stays between coachee and coach unless the coachee consents"),
-            )
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Event;
-
-    fn engagement(lines: &[&str]) -> Engagement {
-        Engagement::replay(lines.iter().map(|line| Event::from_json(line).unwrap())).unwrap()
-    }
-
-    const OPEN: &str = r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"hr","type":"engagement_opened","coachee":"cleo","supervisor":"sam","coach":"kim","program_admins":["hr"],"policy":{"min_raters":2}}"#;
-    const ASSESS: &str = r#"{"engagement":"e","at":"2026-01-05T10:00:00Z","actor":"cleo","type":"assessment_recorded","assessment":"a","instrument":"i","summary":"s"}"#;
-    const RATE: &str = r#"{"engagement":"e","at":"2026-01-05T11:00:00Z","actor":"hr","type":"rater_feedback_recorded","survey":"s1","rater":"r1","group":"peer","scores":{"x":1}}"#;
-    const SHARE: &str = r#"{"engagement":"e","at":"2026-01-05T12:00:00Z","actor":"cleo","type":"consent_granted","record":"assessment:a","to":"supervisor"}"#;
-
-    fn reason(engagement: &Engagement, viewer: &str, record: &str) -> (bool, VisibilityReason) {
-        let answer = engagement.explain_visibility(viewer, record).unwrap();
-        (answer.visible, answer.reason)
-    }
-
-    #[test]
-    fn explains_each_reason() {
-        let before = engagement(&[OPEN, ASSESS, RATE]);
-        assert_eq!(reason(&before, "kim", "assessment:a"), (true, VisibilityReason::AlwaysVisibleToRole));
-        assert_eq!(reason(&before, "sam", "assessment:a"), (false, VisibilityReason::ConfidentialByDefault));
-        assert_eq!(reason(&before, "hr", "preliminary_notes"), (false, VisibilityReason::NeverVisibleToRole));
-        assert_eq!(reason(&before, "cleo", "meta"), (false, VisibilityReason::HiddenFromEveryone));
-        assert_eq!(reason(&before, "cleo", "survey:s1/peer"), (false, VisibilityReason::BelowAnonymityThreshold));
-        let after = engagement(&[OPEN, ASSESS, RATE, SHARE]);
-        let answer = after.explain_visibility("sam", "assessment:a").unwrap();
-        assert_eq!((answer.visible, answer.reason), (true, VisibilityReason::ConsentGranted));
-        assert!(answer.message.contains("2026-01-05T12:00:00Z"));
-        assert_eq!(after.explain_visibility("sam", "assessment:zz").unwrap_err().code, Code::UnknownReference);
-        assert_eq!(after.explain_visibility("nobody", "meta").unwrap_err().code, Code::NotAParticipant);
+                VisibilityReason::NeverVisibleToRole,
+                "goal progress notes are shared with the supervisor only".to_owned(),
+            ));
+        }
+        let in_effect = match &parsed {
+            RecordRef::Survey(survey) => self.is_survey_closed(survey),
+            _ => true,
+        };
+        match self.consents().iter().find(|grant| grant.record == record && grant.to == role) {
+            Some(grant) if in_effect && self.has_record(&parsed) => Ok(answer(
+                true,
+                VisibilityReason::ConsentGranted,
+                format!("the coachee opened {record} to the {role} on {}", grant.granted_at),
+            )),
+            _ => Ok(not_visible()),
+        }
     }
 }

@@ -37,6 +37,7 @@
 //! | `limits` | [`Limits`], the size caps for untrusted input |
 //! | `record` | [`RecordRef`], a record a coachee can open by consent |
 //! | `state` | what an engagement records (meetings, goals, sessions, ...) |
+//! | `survey` | what a 360 survey shows, to whom, and when |
 //! | `engine` | [`Engagement`]: apply, check, replay, and one file per rule family |
 //! | `obligations` | what each participant still owes |
 //! | `views` | each role's [`View`] |
@@ -59,6 +60,7 @@ mod obligations;
 mod record;
 mod rules;
 mod state;
+mod survey;
 mod views;
 
 pub mod boundary;
@@ -87,10 +89,11 @@ pub use state::{
     FinalReview, Goal, GoalAssessment, GoalProgress, LevelRating, Meeting, MeetingStatus, Note, Participants,
     RaterResponse, RecordedStep, Session, SessionCancellation, SessionStatus, StageEntry,
 };
+pub use survey::{aggregate_survey, GroupScores, SurveyView};
 pub use views::{
-    aggregate_survey, ActionView, AdminSession, AgreementView, CommonView, DisclosureFact, DiscontinuationFact,
-    FullSession, FullView, GroupScores, LevelFact, MeetingView, ParticipantsView, ProgramAdminView, SessionFact,
-    SharedGoalProgress, SharedRecords, SharedSession, StepView, SupervisorGoal, SupervisorView, SurveyView, View,
+    ActionView, AdminSession, AgreementView, CommonView, DisclosureFact, DiscontinuationFact, FullSession, FullView,
+    LevelFact, MeetingView, ParticipantsView, ProcessFacts, ProgramAdminView, SessionFact, SharedGoalProgress,
+    SharedRecords, SharedSession, StepView, SupervisorGoal, SupervisorView, View,
 };
 
 #[cfg(doctest)]

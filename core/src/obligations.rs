@@ -1,6 +1,7 @@
 //! What each participant still owes, as of a date.
 
 use crate::engine::{Engagement, THREE_WAY};
+use crate::finding::Finding;
 use crate::model::{Role, Stage};
 use crate::rules::Rule;
 use crate::state::ActionStatus;
@@ -75,32 +76,79 @@ pub struct Obligation {
     /// When it was due, for overdue actions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
+    /// The action it is about, for overdue actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }
 
 impl Engagement {
-    /// What each participant still owes as of `as_of`: pre-work items, acknowledgements,
-    /// the goal-setting meeting and goals, the confidentiality agreement, the next
-    /// appointment, overdue actions, goal outcomes and the final review, and the sponsor
-    /// explanation after a discontinuation. Empty before opening and once completed.
-    pub fn obligations(&self, as_of: NaiveDate) -> Vec<Obligation> {
+    /// What `viewer` may see of what everyone still owes as of `as_of`: their own
+    /// obligations, and those of others whose subject their view shows (a supervisor does
+    /// not see the coachee's overdue actions unless the coachee opened them; a programme
+    /// admin does not see whether the sponsor's explanation was given). Someone who is not
+    /// a participant gets `not_a_participant`.
+    ///
+    /// ```
+    /// use coachflow::{Engagement, Event};
+    /// let mut engagement = Engagement::new("e");
+    /// engagement.apply(Event::from_json(r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"sam",
+    ///     "type":"engagement_opened","coachee":"cleo","supervisor":"sam","coach":"kim"}"#).unwrap()).unwrap();
+    /// let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 6).unwrap();
+    /// let owed = engagement.obligations(today, "cleo").unwrap();
+    /// assert!(owed.iter().any(|obligation| obligation.participant == "cleo"));
+    /// assert!(engagement.obligations(today, "stranger").is_err());
+    /// ```
+    pub fn obligations(&self, as_of: NaiveDate, viewer: &str) -> Result<Vec<Obligation>, Finding> {
+        let role = self.role_of(viewer).ok_or_else(|| self.stranger(viewer))?;
+        let mut owed = self.all_obligations(as_of);
+        owed.retain(|obligation| obligation.participant == viewer || self.shows_subject(obligation, role));
+        Ok(owed)
+    }
+
+    /// Whether the view of `role` shows what `obligation` is about.
+    fn shows_subject(&self, obligation: &Obligation, role: Role) -> bool {
+        let sees_everything = matches!(role, Role::Coachee | Role::Coach);
+        match obligation.kind {
+            ObligationKind::CompleteOverdueAction => {
+                sees_everything
+                    || obligation
+                        .action
+                        .as_ref()
+                        .is_some_and(|action| self.is_shared(&format!("action:{action}"), role))
+            }
+            ObligationKind::InformSponsor => role != Role::ProgramAdmin,
+            _ => true,
+        }
+    }
+
+    /// Everything every participant still owes as of `as_of`: pre-work items,
+    /// acknowledgements, the goal-setting meeting and goals, the confidentiality agreement,
+    /// the next appointment, overdue actions, goal outcomes and the final review, and the
+    /// sponsor explanation after a discontinuation. Empty before opening and once completed.
+    ///
+    /// This is for a trusted system job (reminders, a programme office's dashboard of its
+    /// own data), not for a person: a person gets [`Engagement::obligations`].
+    pub fn all_obligations(&self, as_of: NaiveDate) -> Vec<Obligation> {
         let mut owed = Vec::new();
         if !self.is_opened() {
             return owed;
         }
         let people = self.participants();
-        let mut add = |roles: &[Role], kind: ObligationKind, message: String, due: Option<NaiveDate>| {
-            for role in roles {
-                for participant in people.with_role(*role) {
-                    owed.push(Obligation {
-                        participant: participant.to_owned(),
-                        role: *role,
-                        kind,
-                        message: message.clone(),
-                        due,
-                    });
+        let mut add =
+            |roles: &[Role], kind: ObligationKind, message: String, due: Option<NaiveDate>, action: Option<&str>| {
+                for role in roles {
+                    for participant in people.with_role(*role) {
+                        owed.push(Obligation {
+                            participant: participant.to_owned(),
+                            role: *role,
+                            kind,
+                            message: message.clone(),
+                            due,
+                            action: action.map(str::to_owned),
+                        });
+                    }
                 }
-            }
-        };
+            };
         let policy = self.policy();
         let stage = self.stage();
         let unmet = |rule| self.unmet(rule);
@@ -111,16 +159,24 @@ impl Engagement {
                     ObligationKind::AssignCoach,
                     "assign a coach".into(),
                     None,
+                    None,
                 );
             }
             if unmet(Rule::S2) {
-                add(&[Role::Coachee], ObligationKind::CompleteOrientation, "complete the orientation".into(), None);
+                add(
+                    &[Role::Coachee],
+                    ObligationKind::CompleteOrientation,
+                    "complete the orientation".into(),
+                    None,
+                    None,
+                );
             }
             if unmet(Rule::S3) {
                 add(
                     &[Role::Coachee, Role::Supervisor],
                     ObligationKind::HoldPreliminaryDiscussion,
                     "hold the preliminary goal discussion".into(),
+                    None,
                     None,
                 );
             }
@@ -135,6 +191,7 @@ impl Engagement {
                         ObligationKind::AcknowledgeResponsibilities,
                         format!("acknowledge the {role}'s responsibilities"),
                         None,
+                        None,
                     );
                 }
             }
@@ -146,6 +203,7 @@ impl Engagement {
                     ObligationKind::HoldGoalSettingMeeting,
                     "hold the three-way goal-setting meeting".into(),
                     None,
+                    None,
                 );
             }
             if unmet(Rule::S5) {
@@ -154,6 +212,7 @@ impl Engagement {
                     ObligationKind::AgreeGoals,
                     format!("agree at least {} goal(s)", policy.min_goals),
                     None,
+                    None,
                 );
             }
             if unmet(Rule::S6) {
@@ -161,6 +220,7 @@ impl Engagement {
                     &[Role::Coach],
                     ObligationKind::AgreeConfidentiality,
                     "record the confidentiality agreement and its limits".into(),
+                    None,
                     None,
                 );
             }
@@ -173,11 +233,12 @@ impl Engagement {
                     ObligationKind::ScheduleNextSession,
                     "schedule the next coaching session".into(),
                     None,
+                    None,
                 );
             }
             // S10 is unmet only when the policy requires the check-in and it was not held.
             if unmet(Rule::S10) && self.sessions_held() >= policy.midpoint_after() {
-                add(THREE_WAY, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None);
+                add(THREE_WAY, ObligationKind::HoldMidpointCheckIn, "hold the midpoint check-in".into(), None, None);
             }
         }
         if matches!(stage, Stage::Coaching | Stage::FinalReview) {
@@ -188,16 +249,29 @@ impl Engagement {
                         ObligationKind::CompleteOverdueAction,
                         format!("action {} was due on {due}", action.item.id),
                         Some(due),
+                        Some(&action.item.id),
                     );
                 }
             }
         }
         if stage == Stage::FinalReview {
             if unmet(Rule::S12) {
-                add(&[Role::Coachee], ObligationKind::AssessGoals, "record an outcome for every goal".into(), None);
+                add(
+                    &[Role::Coachee],
+                    ObligationKind::AssessGoals,
+                    "record an outcome for every goal".into(),
+                    None,
+                    None,
+                );
             }
             if unmet(Rule::S11) {
-                add(THREE_WAY, ObligationKind::HoldFinalReview, "hold the three-way final review meeting".into(), None);
+                add(
+                    THREE_WAY,
+                    ObligationKind::HoldFinalReview,
+                    "hold the three-way final review meeting".into(),
+                    None,
+                    None,
+                );
             }
         }
         if let Some(discontinuation) = self.discontinuation() {
@@ -206,6 +280,7 @@ impl Engagement {
                     &[Role::Coachee],
                     ObligationKind::InformSponsor,
                     "explain the discontinuation to the supervisor".into(),
+                    None,
                     None,
                 );
             }

@@ -25,25 +25,37 @@ impl RecordRef {
     /// use coachflow::RecordRef;
     /// assert_eq!(RecordRef::parse("session:2"), Ok(RecordRef::Session(2)));
     /// assert!(RecordRef::parse("notes:1").is_err());
+    /// assert!(RecordRef::parse("session:01").is_err());
     /// ```
+    ///
+    /// Only the canonical spelling is accepted, so one record has one name: no spaces or
+    /// control characters anywhere, the kind in lower case, a session number without sign or
+    /// leading zeros (`session:01` and `session:+1` are refused). The error names what was
+    /// expected, never the text itself.
     pub fn parse(text: &str) -> Result<RecordRef, String> {
-        let (kind, id) = text
-            .split_once(':')
-            .ok_or_else(|| format!("record `{text}` must be written kind:id, e.g. assessment:a1"))?;
+        let (kind, id) =
+            text.split_once(':').ok_or_else(|| String::from("a record is written kind:id, e.g. assessment:a1"))?;
         if id.is_empty() {
-            return Err(format!("record `{text}` has no id"));
+            return Err(String::from("a record reference needs an id after the colon"));
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(String::from("a record reference has no spaces or control characters"));
         }
         match kind {
             "assessment" => Ok(RecordRef::Assessment(id.to_owned())),
             "action" => Ok(RecordRef::Action(id.to_owned())),
-            "session" => id
-                .parse::<u32>()
-                .map(RecordRef::Session)
-                .map_err(|_| format!("record `{text}`: a session is named by its number")),
+            "session" => match id.parse::<u32>() {
+                Ok(number) if number > 0 && id.bytes().all(|byte| byte.is_ascii_digit()) && !id.starts_with('0') => {
+                    Ok(RecordRef::Session(number))
+                }
+                _ => {
+                    Err(String::from("a session record is named by its number, written without sign or leading zeros"))
+                }
+            },
             "goal_progress" => Ok(RecordRef::GoalProgress(id.to_owned())),
             "survey" => Ok(RecordRef::Survey(id.to_owned())),
-            _ => Err(format!(
-                "record kind `{kind}` cannot be shared; the kinds are assessment, action, session, goal_progress, survey"
+            _ => Err(String::from(
+                "the kinds of record a coachee can share are assessment, action, session, goal_progress, survey",
             )),
         }
     }

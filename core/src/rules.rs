@@ -53,7 +53,7 @@ macro_rules! rules {
 }
 
 rules! {
-    L1 = "L1", section "2", "`schema` is 1 when present", [UnsupportedSchema],
+    L1 = "L1", section "2", "`schema`, when present, is a version this library reads (1 or 2)", [UnsupportedSchema],
     L2 = "L2", section "2", "an event is a well-formed JSON object of known fields of the right types, for its own engagement", [InvalidEvent],
     L3 = "L3", section "2", "`seq` is exactly one more than the previous event's (or absent, and then assigned)", [SequenceGap, DuplicateSeq],
     L4 = "L4", section "2", "`at` never goes back in time within an engagement", [TimeWentBackwards],
@@ -97,11 +97,12 @@ rules! {
     F1 = "F1", section "6", "the coach states the limits of confidentiality", [ConfidentialityLimitsUnstated],
     F2 = "F2", section "6", "the agreement is reviewed in a held goal-setting or alignment meeting", [AgreementNotReviewedInMeeting],
     F3 = "F3", section "6", "what the coachee provides stays between coachee and coach unless opened by consent", [],
-    F4 = "F4", section "6", "the coachee opens an existing record to the supervisor or the programme admin, and may take it back", [InvalidEvent, UnknownReference],
+    F4 = "F4", section "6", "the coachee opens an existing record to the supervisor or the programme admin, and may take it back", [InvalidEvent, UnknownReference, SessionNotHeld],
     F5 = "F5", section "6", "a disclosure falls under a limit named in the agreement", [DisclosureOutsideLimits],
     R0 = "R0", section "7", "a rater answers a survey once, in one of the rater groups", [DuplicateId],
     R1 = "R1", section "7", "rater identities appear in no view; comments are unattributed and sorted", [],
-    R2 = "R2", section "7", "a rater group is shown only from `policy.min_raters` responses; smaller groups are pooled or left out", [UnknownReference],
+    R2 = "R2", section "7", "a rater group, and an item within it, is shown only from `policy.min_raters` responses; smaller groups are pooled or left out", [],
+    R3 = "R3", section "7", "a survey's results are shown only once it is closed; a closed survey takes no more responses", [SurveyAlreadyClosed, UnknownReference],
     PL1 = "PL1", section "8", "policy keys are known and within their ranges", [InvalidEvent],
     H1 = "H1", section "hardening", "the input is within the size caps of `Limits` (docs/hardening.md)", [LimitExceeded],
 }

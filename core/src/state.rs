@@ -298,6 +298,15 @@ pub struct RaterResponse {
     pub at: Timestamp,
 }
 
+/// A 360 survey closed to further responses (R3): its results are shown from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SurveyClosure {
+    /// Survey id.
+    pub survey: String,
+    /// When it was closed.
+    pub at: Timestamp,
+}
+
 /// The coach's rating of the coachee's engagement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LevelRating {

@@ -10,16 +10,16 @@ use crate::codes::Code;
 use crate::engine::Engagement;
 use crate::event::{StepContent, TextList, Timestamp};
 use crate::finding::Finding;
-use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, Role, Stage};
+use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, Role, Stage};
 use crate::record::RecordRef;
 use crate::rules::Rule;
 use crate::state::{
     Action, ActionStatus, Assessment, ConsentGrant, Disclosure, FinalReview, Goal, LevelRating, MeetingStatus, Note,
-    RaterResponse, Session, SessionCancellation, SessionStatus, StageEntry,
+    Session, SessionCancellation, SessionStatus, StageEntry,
 };
+use crate::survey::SurveyView;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// A participant's view of an engagement, by role. Serialized with a `role` field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +61,23 @@ pub struct CommonView {
     pub confidentiality: Option<AgreementView>,
     /// That the engagement was discontinued, by whom and when (not why).
     pub discontinuation: Option<DiscontinuationFact>,
+    /// The steps of the process everyone shares, as facts: what the stage guards and
+    /// obligations speak of, so that neither tells a reader more than this view.
+    pub process: ProcessFacts,
+}
+
+/// Facts of the shared process (not content): when the orientation was completed, when the
+/// preliminary goal discussion was held (not what was said), who acknowledged their
+/// responsibilities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ProcessFacts {
+    /// When the coachee completed the orientation.
+    pub orientation_completed_at: Option<Timestamp>,
+    /// When the preliminary goal discussions were held.
+    pub preliminary_discussions_held: Vec<Timestamp>,
+    /// Who acknowledged their responsibilities.
+    pub acknowledged: Vec<String>,
 }
 
 /// Participants by role.
@@ -157,33 +174,6 @@ pub struct ActionView {
     pub session: u32,
     /// Status.
     pub status: ActionStatus,
-}
-
-/// One 360 survey, aggregated per R1/R2: no rater ids, comments unattributed and sorted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SurveyView {
-    /// Survey id.
-    pub survey: String,
-    /// Responses received.
-    pub responses: usize,
-    /// Groups shown: `self` and `manager` always, others at `policy.min_raters`
-    /// responses, smaller ones pooled into `others` when the pool is large enough.
-    pub groups: Vec<GroupScores>,
-    /// Comments of the shown responses, sorted (not in arrival order), without names.
-    pub comments: Vec<String>,
-    /// Responses left out because their group and the pool were too small.
-    pub left_out: usize,
-}
-
-/// The mean scores of one shown rater group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupScores {
-    /// The group (`self`, `manager`, `peer`, ..., or `others` for the pool).
-    pub group: String,
-    /// Responses in the group.
-    pub responses: usize,
-    /// Mean score per item.
-    pub scores: BTreeMap<String, f64>,
 }
 
 /// What coachee and coach see: everything but rater ids and `meta`.
@@ -430,6 +420,11 @@ impl Engagement {
             discontinuation: self
                 .discontinuation()
                 .map(|ended| DiscontinuationFact { initiated_by: ended.initiated_by, at: ended.at }),
+            process: ProcessFacts {
+                orientation_completed_at: self.orientation_completed_at(),
+                preliminary_discussions_held: self.preliminary_discussions().iter().map(|note| note.at).collect(),
+                acknowledged: self.acknowledged().to_vec(),
+            },
         }
     }
 
@@ -468,7 +463,7 @@ impl Engagement {
             summaries: self.summaries().to_vec(),
             final_review: self.final_review().cloned(),
             assessments: self.assessments().to_vec(),
-            surveys: self.survey_ids().into_iter().map(|survey| self.survey_view(survey)).collect(),
+            surveys: self.surveys_as_coachee_and_coach_see_them(),
             disclosures: self.disclosures().to_vec(),
             discontinuation_reason: self.discontinuation().map(|ended| ended.reason.clone()),
             sponsor_explanations: self.sponsor_explanations().to_vec(),
@@ -566,11 +561,14 @@ impl Engagement {
         for grant in self.consents().iter().filter(|grant| grant.to == role) {
             match RecordRef::parse(&grant.record) {
                 Ok(RecordRef::Session(number)) => {
+                    // The session's script content and actions; never its feedback step,
+                    // which the supervisor does not see (section 6).
                     let steps = self
                         .sessions()
                         .iter()
-                        .filter(|session| session.number == number && !session.steps.is_empty())
+                        .filter(|session| session.number == number && session.status == SessionStatus::Held)
                         .flat_map(|session| self.steps_of(session))
+                        .filter(|step| !matches!(step.content, StepContent::SessionFeedback(_)))
                         .collect();
                     shared.sessions.push(SharedSession { number, steps });
                 }
@@ -586,28 +584,11 @@ impl Engagement {
                 Ok(RecordRef::Assessment(id)) => shared
                     .assessments
                     .extend(self.assessments().iter().filter(|assessment| assessment.id == id).cloned()),
-                Ok(RecordRef::Survey(id)) => shared.surveys.push(self.survey_view(&id)),
+                Ok(RecordRef::Survey(id)) => shared.surveys.extend(self.closed_survey_results(&id)),
                 Ok(RecordRef::GoalProgress(_)) | Err(_) => {}
             }
         }
         shared
-    }
-
-    fn survey_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = Vec::new();
-        for response in self.rater_responses() {
-            if !ids.contains(&response.survey.as_str()) {
-                ids.push(&response.survey);
-            }
-        }
-        ids
-    }
-
-    /// One survey aggregated per section 7 (R1, R2).
-    pub fn survey_view(&self, survey: &str) -> SurveyView {
-        let responses: Vec<&RaterResponse> =
-            self.rater_responses().iter().filter(|response| response.survey == survey).collect();
-        aggregate_survey(survey, &responses, self.policy().min_raters as usize)
     }
 }
 
@@ -618,66 +599,5 @@ fn action_view(action: &Action) -> ActionView {
         due: action.item.due,
         session: action.session,
         status: action.status,
-    }
-}
-
-/// The rater groups of a survey that may be shown, per R2, and how many responses are left
-/// out: `self` and `manager` always; other groups at `min_raters` responses; the rest pooled
-/// into `others` when the pool reaches `min_raters`, otherwise left out (counted, never named).
-pub(crate) fn shown_groups<'a>(
-    responses: &[&'a RaterResponse],
-    min_raters: usize,
-) -> (Vec<(&'static str, Vec<&'a RaterResponse>)>, usize) {
-    let mut shown = Vec::new();
-    let mut pool: Vec<&RaterResponse> = Vec::new();
-    for group in RaterGroup::ALL {
-        let members: Vec<&RaterResponse> =
-            responses.iter().copied().filter(|response| response.group == *group).collect();
-        if members.is_empty() {
-            continue;
-        }
-        if matches!(group, RaterGroup::SelfRating | RaterGroup::Manager) || members.len() >= min_raters {
-            shown.push((group.as_str(), members));
-        } else {
-            pool.extend(members);
-        }
-    }
-    if pool.len() >= min_raters && !pool.is_empty() {
-        shown.push(("others", pool));
-        (shown, 0)
-    } else {
-        (shown, pool.len())
-    }
-}
-
-/// One survey aggregated per R1 and R2: group means of the shown groups, their comments
-/// sorted (not in arrival order), no rater ids, and the count of left-out responses.
-pub fn aggregate_survey(survey: &str, responses: &[&RaterResponse], min_raters: usize) -> SurveyView {
-    let (shown, left_out) = shown_groups(responses, min_raters);
-    let mut comments: Vec<String> =
-        shown.iter().flat_map(|(_, members)| members.iter().filter_map(|response| response.comment.clone())).collect();
-    comments.sort();
-    SurveyView {
-        survey: survey.to_owned(),
-        responses: responses.len(),
-        groups: shown.iter().map(|(group, members)| group_scores(group, members)).collect(),
-        comments,
-        left_out,
-    }
-}
-
-fn group_scores(group: &str, members: &[&RaterResponse]) -> GroupScores {
-    let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-    for response in members {
-        for (item, score) in &response.scores {
-            let entry = sums.entry(item.clone()).or_insert((0.0, 0));
-            entry.0 += score;
-            entry.1 += 1;
-        }
-    }
-    GroupScores {
-        group: group.to_owned(),
-        responses: members.len(),
-        scores: sums.into_iter().map(|(item, (sum, count))| (item, sum / count as f64)).collect(),
     }
 }

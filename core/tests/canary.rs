@@ -34,7 +34,8 @@ enum Kind {
     GoalProgress(String),
     /// An assessment's content; opened by `assessment:<id>`.
     Assessment(String),
-    /// A 360 comment; shown if its group is shown (R2), opened by `survey:<id>`.
+    /// A 360 comment; shown once its survey is closed (R3) if its group is shown (R2), opened
+    /// by `survey:<id>`.
     SurveyComment { survey: String, group: String },
     /// Rater ids and meta: nobody.
     Nobody,
@@ -118,7 +119,7 @@ impl Walk {
     fn extras(&mut self) {
         for _ in 0..self.roll(4) {
             let mut p = Vec::new();
-            match self.roll(11) {
+            match self.roll(12) {
                 0 => {
                     let note = self.text(Kind::Pair, &mut p);
                     self.emit(K, "engagement_level_rated", json!({"level": "high", "note": note}), p, false);
@@ -188,6 +189,11 @@ impl Walk {
                         self.emit(C, "consent_revoked", json!({"record": record, "to": to.as_str()}), p, false);
                     }
                 }
+                10 => {
+                    let survey = format!("s{}", self.roll(2));
+                    let closer = if self.chance(50) { K } else { A };
+                    self.emit(closer, "survey_closed", json!({"survey": survey}), p, false);
+                }
                 _ => {
                     let notes = self.text(Kind::Sponsor, &mut p);
                     self.emit(S, "preliminary_goals_discussed", json!({"notes": notes}), p, false);
@@ -247,8 +253,9 @@ impl Walk {
                     payload["notes"] = json!(self.text(content.clone(), &mut p));
                 }
                 "session_feedback" => {
+                    // Never opened with its session: coachee and coach only (section 6).
                     payload["rating"] = json!(4);
-                    payload["comment"] = json!(self.text(content.clone(), &mut p));
+                    payload["comment"] = json!(self.text(Kind::Pair, &mut p));
                 }
                 _ => payload[field] = json!(self.text(content.clone(), &mut p)),
             }
@@ -384,7 +391,9 @@ impl Walk {
             Kind::GoalProgress(goal) => pair || (role == Role::Supervisor && shared(format!("goal_progress:{goal}"))),
             Kind::Assessment(id) => pair || shared(format!("assessment:{id}")),
             Kind::SurveyComment { survey, group } => {
-                (pair || shared(format!("survey:{survey}"))) && self.group_shown(survey, group)
+                self.engagement.is_survey_closed(survey)
+                    && (pair || shared(format!("survey:{survey}")))
+                    && self.group_shown(survey, group)
             }
             Kind::Nobody | Kind::Replaced => false,
         }

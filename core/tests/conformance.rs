@@ -95,8 +95,13 @@ fn the_runner_is_strict() {
         .is_empty());
     // an unknown code, an index past the end
     assert!(!fails(|v| v.expect.rejected[0].codes = vec!["no_such_code".into()]).is_empty());
-    assert!(!fails(|v| v.expect.rejected.push(coachflow::conformance::ExpectedCodes { index: 9, codes: vec![] }))
-        .is_empty());
+    assert!(!fails(|v| v.expect.rejected.push(coachflow::conformance::ExpectedCodes {
+        index: 9,
+        codes: vec![],
+        exact: false,
+        excludes: vec![]
+    }))
+    .is_empty());
     // views: text that must appear, text that must not, a role without a participant
     let view = |role, contains: &str, excludes: &str| {
         fails(|v| {

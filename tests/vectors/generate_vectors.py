@@ -156,9 +156,9 @@ def group(file_name):
 def envelope():
     out = []
     log = Log()
-    i = log.add(COACHEE, "orientation_completed", schema=2)
+    i = log.add(COACHEE, "orientation_completed", schema=3)
     j = log.add(COACHEE, "orientation_completed", schema=1)
-    out.append(vector("a schema other than 1 is refused; schema 1 is the default", ["L1"], log,
+    out.append(vector("a schema this library does not know is refused; schema 1 is the default", ["L1"], log,
                       rejected=[rejected(i, "unsupported_schema")], stage="pre_work"))
 
     log = Log()
@@ -730,6 +730,7 @@ def everything_log():
     log.add(COACHEE, "assessment_recorded", assessment="disc", instrument="DISC", summary="CANARY-ASSESS",
             meta={"import": "CANARY-META"})
     log.add(ADMIN, "rater_feedback_recorded", survey="s1", rater="CANARY-RATER-1", group="self", scores={"listening": 4})
+    log.add(COACH, "survey_closed", survey="s1")
     log.add(COACH, "disclosure_recorded", to="CANARY-RECIPIENT", limit="risk_of_harm", summary="CANARY-DISCLOSURE")
     return log
 
@@ -804,6 +805,7 @@ def views():
     rate("CANARY-RATER-d1", "direct_report", 5, "omega: supportive")
     rate("CANARY-RATER-d2", "direct_report", 5)
     rate("CANARY-RATER-c1", "customer", 2)
+    log.add(COACH, "survey_closed", survey="s360")
     out.append(vector("360: self and manager always, groups at min_raters, small groups pooled into others, comments sorted",
                       ["R0", "R1", "R2"], log, views={"coachee": {
         "contains": ["\"group\":\"self\"", "\"group\":\"manager\"", "\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.3333333333333335}",
@@ -815,6 +817,7 @@ def views():
     rate("CANARY-RATER-1", "peer", 2, "CANARY-SMALL-GROUP")
     rate("CANARY-RATER-2", "peer", 4)
     rate("CANARY-RATER-3", "manager", 3, "manager says hi")
+    log.add(COACH, "survey_closed", survey="s360")
     out.append(vector("360: a group below min_raters that cannot be pooled is left out and counted", ["R2"], log, views={"coach": {
         "contains": ["\"left_out\":2", "\"group\":\"manager\"", "manager says hi"],
         "excludes": ["CANARY-SMALL-GROUP", "CANARY-RATER", "\"group\":\"peer\""]}}))
@@ -822,8 +825,171 @@ def views():
     log = Log(policy={"min_raters": 2}).to_coaching()
     rate("CANARY-RATER-1", "peer", 2, "CANARY-PAIR-OF-PEERS")
     rate("CANARY-RATER-2", "peer", 4)
-    out.append(vector("360: policy.min_raters sets the threshold", ["R2", "8"], log, views={"coach": {
+    log.add(COACH, "survey_closed", survey="s360")
+    out.append(vector("360: policy.min_raters sets the threshold", ["R2", "PL1"], log, views={"coach": {
         "contains": ["CANARY-PAIR-OF-PEERS", "\"group\":\"peer\",\"responses\":2"], "excludes": ["CANARY-RATER"]}}))
+    return out
+
+
+def exactly(index, code, excludes=()):
+    """A rejection with exactly this one code, whose messages show none of `excludes`."""
+    return {"index": index, "codes": [code], "exact": True, "excludes": list(excludes)}
+
+
+@group("channels.json")
+def channels():
+    """Issue 13: no answer tells its reader more than the reader's own view shows."""
+    out = []
+    log = everything_log()
+    log.add(ADMIN, "rater_feedback_recorded", survey="s2", rater="bob", group="peer", scores={"listening": 3})
+    i = log.add(SUPERVISOR, "rater_feedback_recorded", survey="s2", rater="bob", group="peer", scores={"listening": 1})
+    j = log.add(SUPERVISOR, "assessment_recorded", assessment="disc", instrument="x", summary="y")
+    k = log.add("stranger", "assessment_recorded", assessment="disc", instrument="x", summary="y")
+    l = log.add("stranger", "consent_granted", record="session:1", to="supervisor", seq=1)
+    m = log.add(SUPERVISOR, "action_completed", action="a1")
+    n = log.add(ADMIN, "script_step", session=1, step="key_outcomes", takeaways=["x"])
+    log.add(ADMIN, "coach_replaced", coach="kai", reason="moved")
+    o = log.add(COACH, "action_dropped", action="a1")
+    out.append(vector("someone who may not record an event learns nothing from the answer", ["L5"], log,
+                      rejected=[exactly(i, "actor_not_permitted"), exactly(j, "actor_not_permitted"),
+                                exactly(k, "not_a_participant"), exactly(l, "not_a_participant"),
+                                exactly(m, "actor_not_permitted"), exactly(n, "actor_not_permitted"),
+                                exactly(o, "not_a_participant")]))
+
+    log = everything_log()
+    log.add(COACHEE, "consent_granted", record="assessment:disc", to="program_admin")
+    hidden_and_missing = [
+        {"viewer": "supervisor", "record": "session:1", "visible": False, "reason": "not_visible"},
+        {"viewer": "supervisor", "record": "session:9", "visible": False, "reason": "not_visible"},
+        {"viewer": "supervisor", "record": "action:a1", "visible": False, "reason": "not_visible"},
+        {"viewer": "supervisor", "record": "action:zz", "visible": False, "reason": "not_visible"},
+        {"viewer": "program_admin", "record": "assessment:disc", "visible": True, "reason": "consent_granted"},
+        {"viewer": "supervisor", "record": "assessment:disc", "visible": False, "reason": "not_visible"},
+        {"viewer": "supervisor", "record": "assessment:nope", "visible": False, "reason": "not_visible"},
+        {"viewer": "supervisor", "record": "survey:s1/self", "visible": False, "reason": "not_visible"},
+        {"viewer": "supervisor", "record": "survey:s7/peer", "visible": False, "reason": "not_visible"},
+        {"viewer": "coachee", "record": "session:9", "error": "unknown_reference"},
+        {"viewer": "coach", "record": "survey:s1/direct_report", "visible": False, "reason": "below_anonymity_threshold",
+         "excludes": ["0 direct", "1 direct", "response(s)"]},
+    ]
+    out.append(vector("explain answers the same for a hidden record and a missing one", ["F3", "F4", "R2"], log,
+                      explain=hidden_and_missing))
+
+    log = Log().to_coaching()
+    log.session(1)
+    i = log.add(COACHEE, "consent_granted", record="session:01", to="supervisor")
+    j = log.add(COACHEE, "consent_granted", record="session:+1", to="supervisor")
+    k = log.add(COACHEE, "consent_granted", record="Session:1", to="supervisor")
+    l = log.add(COACHEE, "consent_granted", record="session: 1", to="supervisor")
+    log.add(COACHEE, "consent_granted", record="session:1", to="supervisor")
+    m = log.add(COACHEE, "consent_revoked", record="session:01", to="supervisor")
+    log.add(COACHEE, "consent_revoked", record="session:1", to="supervisor")
+    out.append(vector("consent names a record one way only: non-canonical references are refused", ["F4"], log,
+                      rejected=[exactly(i, "invalid_event", ["session:01"]), exactly(j, "invalid_event"),
+                                exactly(k, "invalid_event"), exactly(l, "invalid_event"), exactly(m, "invalid_event")],
+                      views={"supervisor": {"excludes": ["CANARY-MOOD", "CANARY-OUTCOME"]}},
+                      explain=[{"viewer": "supervisor", "record": "session:1", "visible": False, "reason": "not_visible"}]))
+
+    log = Log().to_coaching()
+    log.add(COACH, "session_scheduled", session=1, starts_at=log.later(1))
+    log.wait(1)
+    log.add(COACH, "session_started", session=1, attendees=[COACHEE, COACH])
+    log.add(COACHEE, "script_step", session=1, step="check_in", mood="CANARY-MOOD")
+    i = log.add(COACHEE, "consent_granted", record="session:1", to="supervisor")
+    log.add(COACHEE, "script_step", session=1, step="session_goal", outcome="CANARY-OUTCOME")
+    log.add(COACHEE, "script_step", session=1, step="action_commitment", actions=[{"id": "a1", "description": "CANARY-ACTION-1"}])
+    log.add(COACHEE, "script_step", session=1, step="key_outcomes", takeaways=["CANARY-TAKEAWAY"])
+    log.add(COACHEE, "script_step", session=1, step="session_feedback", rating=2, comment="CANARY-FEEDBACK-COMMENT")
+    log.add(COACH, "session_ended", session=1)
+    log.add(COACHEE, "consent_granted", record="session:1", to="supervisor")
+    out.append(vector("consent to a session: once it has ended; its script and actions, never its feedback", ["F4"], log,
+                      rejected=[exactly(i, "session_not_held")],
+                      views={"supervisor": {"contains": ["CANARY-MOOD", "CANARY-OUTCOME", "CANARY-ACTION-1", "CANARY-TAKEAWAY"],
+                                            "excludes": ["CANARY-FEEDBACK-COMMENT", "\"rating\""]}}))
+
+    log = Log().to_coaching()
+    for rater, scores in [("p1", {"listening": 4, "CANARY-ITEM-RARE": 1}), ("p2", {"listening": 2}), ("p3", {"listening": 3})]:
+        log.add(COACH, "rater_feedback_recorded", survey="s1", rater=rater, group="peer", scores=scores)
+    log.add(COACH, "rater_feedback_recorded", survey="s1", rater="me", group="self", scores={"listening": 5, "CANARY-SELF-ITEM": 4})
+    log.add(COACH, "survey_closed", survey="s1")
+    out.append(vector("360 per item: an item's mean appears only when min_raters of its group answered it", ["R2"], log,
+                      views={"coachee": {"contains": ["\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.0}",
+                                                      "CANARY-SELF-ITEM"],
+                                         "excludes": ["CANARY-ITEM-RARE"]}}))
+
+    log = Log().to_coaching()
+    for rater in ["p1", "p2", "p3"]:
+        log.add(COACH, "rater_feedback_recorded", survey="s1", rater=rater, group="peer", scores={"listening": 3},
+                comment=f"CANARY-COMMENT-{rater}")
+    log.add(COACHEE, "consent_granted", record="survey:s1", to="supervisor")
+    open_views = {"coachee": {"contains": ["\"open\":true", "\"responses\":3"], "excludes": ["CANARY-COMMENT", "listening"]},
+                  "supervisor": {"excludes": ["CANARY-COMMENT", "listening", "s1"]}}
+    out.append(vector("360 over time: an open survey shows only that it is open and how many responded", ["R3"], log,
+                      views=open_views,
+                      explain=[{"viewer": "coach", "record": "survey:s1/peer", "visible": False, "reason": "survey_open"}]))
+    i = log.add(COACHEE, "survey_closed", survey="s1")
+    log.add(ADMIN, "survey_closed", survey="s1")
+    j = log.add(COACH, "rater_feedback_recorded", survey="s1", rater="p4", group="peer", scores={"listening": 1})
+    k = log.add(COACH, "survey_closed", survey="s1")
+    l = log.add(COACH, "survey_closed", survey="s9")
+    out.append(vector("360 over time: closing freezes the results; later responses are refused", ["R3"], log,
+                      rejected=[exactly(i, "actor_not_permitted"), exactly(j, "survey_already_closed"),
+                                exactly(k, "survey_already_closed"), exactly(l, "unknown_reference")],
+                      views={"coachee": {"contains": ["\"open\":false", "CANARY-COMMENT-p1", "\"responses\":3"]},
+                             "supervisor": {"contains": ["CANARY-COMMENT-p1"]}},
+                      explain=[{"viewer": "supervisor", "record": "survey:s1/peer", "visible": True, "reason": "consent_granted"}]))
+
+    log = Log().to_final_review(6)
+    log.final_meeting()
+    i = log.add(ADMIN, "stage_advanced", to="completed")
+    j = log.add(SUPERVISOR, "stage_advanced", to="completed")
+    out.append(vector("a guard message names only what its reader sees", ["S12"], log,
+                      rejected=[{"index": i, "codes": ["goals_not_assessed"], "exact": True, "excludes": ["g1", "CANARY"]},
+                                rejected(j, "goals_not_assessed")]))
+
+    log = Log().to_coaching()
+    refused = [
+        (log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACHEE, "type": "goal_progress_noted", "goal": "g1",
+                  "note": "n", "percent": "CANARY-NOT-A-NUMBER"}), "invalid_event"),
+        (log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACH, "type": "engagement_level_rated",
+                  "level": "CANARY-LEVEL"}), "invalid_event"),
+        (log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACH, "type": "CANARY-TYPE"}), "unknown_event_type"),
+        (log.raw({"engagement": ENG, "at": "CANARY-TIME", "actor": COACH, "type": "orientation_completed"}), "invalid_event"),
+        (log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACH, "type": "session_scheduled", "session": -1,
+                  "starts_at": "CANARY-WHEN"}), "invalid_event"),
+    ]
+    out.append(vector("a refused line's message names the field and what was expected, never the value", ["L2", "L6"], log,
+                      rejected=[{"index": index, "codes": [code], "excludes": ["CANARY"]} for index, code in refused]))
+
+    log = Log().to_coaching()
+    log.session(1)
+    log.wait(24 * 400)
+    owed = [{"viewer": "coachee", "as_of": "2028-01-01", "kinds": ["complete_overdue_action", "schedule_next_session"]},
+            {"viewer": "coach", "as_of": "2028-01-01", "kinds": ["complete_overdue_action", "schedule_next_session"]},
+            {"viewer": "supervisor", "as_of": "2028-01-01", "kinds": ["schedule_next_session"], "excludes": ["a1", "CANARY"]},
+            {"viewer": "program_admin", "as_of": "2028-01-01", "kinds": ["schedule_next_session"], "excludes": ["a1"]}]
+    out.append(vector("obligations: each participant sees their own and those whose subject their view shows", ["F3"], log,
+                      obligations=owed))
+    log.add(COACHEE, "consent_granted", record="action:a1", to="supervisor")
+    out.append(vector("obligations: an action opened to the supervisor shows in the supervisor's list", ["F4"], log,
+                      obligations=[{"viewer": "supervisor", "as_of": "2028-01-01",
+                                    "kinds": ["complete_overdue_action", "schedule_next_session"]}]))
+
+    log = Log()
+    log.events = []
+    i = log.add(" cleo", "engagement_opened", coachee=" cleo", supervisor=SUPERVISOR)
+    j = log.add(SUPERVISOR, "engagement_opened", coachee="cle\u200bo", supervisor=SUPERVISOR)
+    k = log.add(SUPERVISOR, "engagement_opened", coachee="cleo\u202e", supervisor=SUPERVISOR)
+    l = log.add(COACHEE, "engagement_opened", coachee=COACHEE, supervisor="Cleo")
+    m = log.add(COACHEE, "engagement_opened", coachee=COACHEE, supervisor="\uff43\uff4c\uff45\uff4f")
+    log.add(ADMIN, "engagement_opened", coachee=COACHEE, supervisor=SUPERVISOR, program_admins=[ADMIN])
+    n = log.add(SUPERVISOR, "coach_assigned", coach="Sam")
+    o = log.add(SUPERVISOR, "coach_assigned", coach="kim ")
+    out.append(vector("participant ids: no invisible or look-alike ids; equal after NFKC and case folding is one person",
+                      ["O1"], log, stage="pre_work",
+                      rejected=[rejected(i, "invalid_event"), rejected(j, "invalid_event"), rejected(k, "invalid_event"),
+                                rejected(l, "duplicate_participant"), rejected(m, "duplicate_participant"),
+                                rejected(n, "duplicate_participant"), rejected(o, "invalid_event")]))
     return out
 
 

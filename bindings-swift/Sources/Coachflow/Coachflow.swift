@@ -148,6 +148,8 @@ public struct Obligation: Decodable, Equatable, Sendable {
     public let kind: String
     public let message: String
     public let due: String?
+    /// The action it is about, for overdue actions.
+    public let action: String?
 }
 
 /// Analytics of one engagement, computed from the programme admin's view.
@@ -286,9 +288,10 @@ public final class Engagement: @unchecked Sendable {
         try translated { try native.allowedEvents(participant: participant) }
     }
 
-    /// What each participant still owes as of a date written YYYY-MM-DD.
-    public func obligations(asOf date: String) throws -> [Obligation] {
-        try decode([Obligation].self, translated { try native.obligationsJson(asOf: date) })
+    /// What `viewer` may see of what everyone still owes as of a date written YYYY-MM-DD:
+    /// their own obligations and those whose subject their view shows.
+    public func obligations(asOf date: String, viewer: String) throws -> [Obligation] {
+        try decode([Obligation].self, translated { try native.obligationsJson(asOf: date, viewer: viewer) })
     }
 
     /// What this participant may see, as JSON.

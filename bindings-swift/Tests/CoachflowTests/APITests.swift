@@ -74,9 +74,9 @@ final class APITests: XCTestCase {
         XCTAssertThrowsError(try engagement.allowedEvents(for: "stranger")) { error in
             XCTAssertEqual((error as? CoachflowError)?.code, "not_a_participant")
         }
-        let owed = try engagement.obligations(asOf: "2026-02-01")
+        let owed = try engagement.obligations(asOf: "2026-02-01", viewer: "cleo")
         XCTAssertEqual(owed.first?.kind, "complete_orientation")
-        XCTAssertThrowsError(try engagement.obligations(asOf: "2026-02-30")) { error in
+        XCTAssertThrowsError(try engagement.obligations(asOf: "2026-02-30", viewer: "cleo")) { error in
             guard case .invalidArgument? = error as? CoachflowError else { return XCTFail("\(error)") }
         }
 

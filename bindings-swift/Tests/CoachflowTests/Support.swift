@@ -40,10 +40,16 @@ indirect enum JSONValue: Codable, Equatable {
     var array: [JSONValue] { if case let .array(items) = self { return items }; return [] }
     var string: String? { if case let .string(text) = self { return text }; return nil }
     var int: Int? { if case let .int(number) = self { return Int(number) }; return nil }
+    var bool: Bool? { if case let .bool(flag) = self { return flag }; return nil }
     var strings: [String] { array.compactMap(\.string) }
 
     /// Compact JSON text.
     var text: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+}
+
+/// Parses JSON text (a view, an explanation) into a value.
+func parseJSON(_ text: String) -> JSONValue? {
+    try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
 }
 
 /// Every vector of tests/vectors, with its file name.

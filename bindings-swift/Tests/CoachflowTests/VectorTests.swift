@@ -6,7 +6,11 @@ func runVector(_ vector: JSONValue) -> [String] {
     let expect = vector["expect"] ?? .object([:])
     var rejected: [Int: [String]] = [:]
     var warned: [Int: [String]] = [:]
-    for item in expect["rejected"]?.array ?? [] { rejected[item["index"]!.int!] = item["codes"]!.strings }
+    var rejectedDetail: [Int: JSONValue] = [:]
+    for item in expect["rejected"]?.array ?? [] {
+        rejected[item["index"]!.int!] = item["codes"]!.strings
+        rejectedDetail[item["index"]!.int!] = item
+    }
     for item in expect["warnings"]?.array ?? [] { warned[item["index"]!.int!] = item["codes"]!.strings }
     var failures: [String] = []
     let engagement = Engagement(id: "")
@@ -22,6 +26,13 @@ func runVector(_ vector: JSONValue) -> [String] {
             if let wanted = rejected[index] {
                 let missing = wanted.filter { !codes.contains($0) }
                 if !missing.isEmpty { failures.append("event \(index): rejected without \(missing): \(error)") }
+                let detail = rejectedDetail[index]
+                if detail?["exact"]?.bool == true, codes.contains(where: { !wanted.contains($0) }) {
+                    failures.append("event \(index): rejected with more than \(wanted): \(error)")
+                }
+                let messages = error.violations.map(\.message).joined(separator: " ")
+                failures += (detail?["excludes"]?.strings ?? []).filter { messages.contains($0) }
+                    .map { "event \(index): a message shows \($0)" }
             } else {
                 failures.append("event \(index): unexpectedly rejected: \(error)")
             }
@@ -57,6 +68,46 @@ func runVector(_ vector: JSONValue) -> [String] {
             failures += (wanted["contains"]?.strings ?? []).filter { !text.contains($0) }.map { "the \(name) view lacks \($0)" }
             failures += (wanted["excludes"]?.strings ?? []).filter { text.contains($0) }.map { "the \(name) view shows \($0)" }
         }
+    }
+    func firstOf(_ name: String) -> String? {
+        guard let role = Role(rawValue: name) else { return nil }
+        return try? engagement.viewSummary(as: role).viewer
+    }
+    for wanted in expect["explain"]?.array ?? [] {
+        let record = wanted["record"]!.string!
+        let what = "explain \(record) to the \(wanted["viewer"]!.string!)"
+        guard let viewer = firstOf(wanted["viewer"]!.string!) else { failures.append("\(what): no viewer"); continue }
+        var text = ""
+        do {
+            text = try engagement.explainVisibility(viewer: viewer, record: record)
+            let answer = parseJSON(text)
+            if let error = wanted["error"]?.string { failures.append("\(what): answered, but should fail with \(error)") }
+            if let visible = wanted["visible"]?.bool, answer?["visible"]?.bool != visible {
+                failures.append("\(what): visible is \(String(describing: answer?["visible"]))")
+            }
+            if let reason = wanted["reason"]?.string, answer?["reason"]?.string != reason {
+                failures.append("\(what): reason is \(String(describing: answer?["reason"]))")
+            }
+        } catch let error as CoachflowError {
+            if error.code != wanted["error"]?.string { failures.append("\(what): failed with \(error.code)") }
+            text = "\(error)"
+        } catch {
+            failures.append("\(what): unexpected error \(error)")
+        }
+        failures += (wanted["excludes"]?.strings ?? []).filter { text.contains($0) }.map { "\(what): the answer shows \($0)" }
+    }
+    for wanted in expect["obligations"]?.array ?? [] {
+        let name = wanted["viewer"]!.string!
+        guard let viewer = firstOf(name),
+              let owed = try? engagement.obligations(asOf: wanted["as_of"]!.string!, viewer: viewer) else {
+            failures.append("obligations of the \(name) threw"); continue
+        }
+        let kinds = Set(owed.map(\.kind))
+        if kinds != Set(wanted["kinds"]!.strings) {
+            failures.append("obligations of the \(name): \(kinds.sorted()), expected \(wanted["kinds"]!.strings.sorted())")
+        }
+        let text = owed.map { "\($0.participant) \($0.kind) \($0.message) \($0.action ?? "")" }.joined(separator: "\n")
+        failures += (wanted["excludes"]?.strings ?? []).filter { text.contains($0) }.map { "obligations of the \(name) show \($0)" }
     }
     return failures
 }

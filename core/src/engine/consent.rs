@@ -30,6 +30,11 @@ impl Engagement {
         }
     }
 
+    /// Whether session `number` was held (it started and ended).
+    pub(crate) fn session_held(&self, number: u32) -> bool {
+        self.sessions.iter().any(|session| session.number == number && session.status == SessionStatus::Held)
+    }
+
     pub(super) fn check_confidentiality(&self, agreed: &ConfidentialityAgreed, verdict: &mut Verdict) {
         if !agreed.limits.has_content() {
             verdict.fail(
@@ -67,12 +72,22 @@ impl Engagement {
             );
         }
         match RecordRef::parse(&consent.record) {
-            Err(message) => verdict.fail(Code::InvalidEvent, Rule::F4, message),
+            Err(message) => {
+                verdict.fail(Code::InvalidEvent, Rule::F4, message);
+                return;
+            }
             Ok(RecordRef::GoalProgress(_)) if granting && consent.to == Role::ProgramAdmin => verdict.fail(
                 Code::InvalidEvent,
                 Rule::F4,
                 "goal progress notes are shared with the supervisor only; programme admins never see them",
             ),
+            Ok(RecordRef::Session(number)) if granting && !self.session_held(number) => {
+                if self.has_record(&RecordRef::Session(number)) {
+                    verdict.fail(Code::SessionNotHeld, Rule::F4, format!("session {number} has not ended yet"));
+                } else {
+                    verdict.fail(Code::UnknownReference, Rule::F4, format!("there is no record {}", consent.record));
+                }
+            }
             Ok(record) => {
                 if !self.has_record(&record) {
                     verdict.fail(Code::UnknownReference, Rule::F4, format!("there is no record {}", consent.record));

@@ -1,10 +1,11 @@
 //! What the coachee's development draws on (contract sections 4 and 7): assessments (ids
-//! unique, U1) and one rater's answers to a 360 survey (R0). The sponsor's feedback, the
-//! engagement level and shared summaries have no rule beyond role and stage.
+//! unique, U1), one rater's answers to a 360 survey (R0) and closing a survey (R3). The
+//! sponsor's feedback, the engagement level and shared summaries have no rule beyond role
+//! and stage. What a survey then shows is `survey.rs`.
 
 use super::{Engagement, Verdict};
 use crate::codes::Code;
-use crate::event::{AssessmentRecorded, RaterFeedbackRecorded, Timestamp};
+use crate::event::{AssessmentRecorded, RaterFeedbackRecorded, SurveyClosed, Timestamp};
 use crate::rules::Rule;
 use crate::state::{Assessment, RaterResponse};
 
@@ -42,6 +43,21 @@ impl Engagement {
         }
         if feedback.scores.values().any(|score| !score.is_finite()) {
             verdict.fail(Code::InvalidEvent, Rule::L2, "scores must be finite numbers");
+        }
+        if self.is_survey_closed(&feedback.survey) {
+            verdict.fail(
+                Code::SurveyAlreadyClosed,
+                Rule::R3,
+                format!("survey {} is closed and takes no more responses", feedback.survey),
+            );
+        }
+    }
+
+    pub(super) fn check_survey_closed(&self, closed: &SurveyClosed, verdict: &mut Verdict) {
+        if self.is_survey_closed(&closed.survey) {
+            verdict.fail(Code::SurveyAlreadyClosed, Rule::R3, format!("survey {} is already closed", closed.survey));
+        } else if !self.rater_responses.iter().any(|response| response.survey == closed.survey) {
+            verdict.fail(Code::UnknownReference, Rule::R3, format!("survey {} has no responses", closed.survey));
         }
     }
 

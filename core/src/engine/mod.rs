@@ -16,7 +16,7 @@
 //! | `sessions.rs` | coaching sessions (Q1-Q4) |
 //! | `script.rs` | the session script (P1-P3) and actions (AC1) |
 //! | `consent.rs` | confidentiality, consent and disclosures (F1-F5) |
-//! | `feedback.rs` | assessments, 360 feedback (R0), the sponsor's feedback, engagement level, summaries |
+//! | `feedback.rs` | assessments, 360 responses and closing a survey (R0, R3) |
 
 mod consent;
 mod feedback;
@@ -131,6 +131,7 @@ pub struct Engagement {
     actions: Vec<Action>,
     assessments: Vec<Assessment>,
     rater_responses: Vec<RaterResponse>,
+    survey_closures: Vec<SurveyClosure>,
     progress_feedback: Vec<Note>,
     engagement_levels: Vec<LevelRating>,
     summaries: Vec<Note>,
@@ -167,6 +168,7 @@ impl Engagement {
             actions: Vec::new(),
             assessments: Vec::new(),
             rater_responses: Vec::new(),
+            survey_closures: Vec::new(),
             progress_feedback: Vec::new(),
             engagement_levels: Vec::new(),
             summaries: Vec::new(),
@@ -333,6 +335,10 @@ impl Engagement {
     pub fn rater_responses(&self) -> &[RaterResponse] {
         &self.rater_responses
     }
+    /// Closed 360 surveys, in closing order.
+    pub fn survey_closures(&self) -> &[SurveyClosure] {
+        &self.survey_closures
+    }
     /// The sponsor's progress feedback.
     pub fn progress_feedback(&self) -> &[Note] {
         &self.progress_feedback
@@ -431,7 +437,6 @@ impl Engagement {
             return verdict;
         }
         self.check_order(event, &mut verdict);
-        let role = Some(role);
         if self.stage.is_terminal() && !matches!(kind, EventType::SponsorInformed | EventType::ConsentRevoked) {
             verdict.fail(
                 Code::EngagementClosed,
@@ -487,7 +492,7 @@ impl Engagement {
     }
 
     /// The payload rules of the event's family: one line per event type.
-    fn check_payload(&self, event: &Event, role: Option<Role>, verdict: &mut Verdict) {
+    fn check_payload(&self, event: &Event, role: Role, verdict: &mut Verdict) {
         let actor = event.actor.as_str();
         match &event.body {
             EventBody::EngagementOpened(_) | EventBody::OrientationCompleted => {}
@@ -516,12 +521,13 @@ impl Engagement {
             }
             EventBody::AssessmentRecorded(recorded) => self.check_assessment(recorded, verdict),
             EventBody::RaterFeedbackRecorded(feedback) => self.check_rater_feedback(feedback, verdict),
+            EventBody::SurveyClosed(closed) => self.check_survey_closed(closed, verdict),
             EventBody::ProgressFeedbackGiven(_) | EventBody::EngagementLevelRated(_) => {}
             EventBody::SummaryShared(_) => {}
             EventBody::ConsentGranted(consent) => self.check_consent(consent, true, verdict),
             EventBody::ConsentRevoked(consent) => self.check_consent(consent, false, verdict),
             EventBody::DisclosureRecorded(disclosure) => self.check_disclosure(disclosure, verdict),
-            EventBody::StageAdvanced(advanced) => self.check_stage_advanced(advanced, verdict),
+            EventBody::StageAdvanced(advanced) => self.check_stage_advanced(advanced, role, verdict),
             EventBody::EngagementDiscontinued(ended) => self.check_discontinuation(ended, role, verdict),
             EventBody::SponsorInformed(_) => {}
         }
@@ -564,6 +570,9 @@ impl Engagement {
             EventBody::ActionDropped(closed) => self.fold_action_closed(closed, ActionStatus::Dropped),
             EventBody::AssessmentRecorded(recorded) => self.fold_assessment(recorded, at),
             EventBody::RaterFeedbackRecorded(feedback) => self.fold_rater_feedback(feedback, at),
+            EventBody::SurveyClosed(closed) => {
+                self.survey_closures.push(SurveyClosure { survey: closed.survey.clone(), at })
+            }
             EventBody::ProgressFeedbackGiven(feedback) => {
                 self.progress_feedback.push(Note { at, by: actor.to_owned(), text: Some(feedback.note.clone()) })
             }

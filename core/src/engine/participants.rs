@@ -47,7 +47,29 @@ impl Engagement {
                 Rule::O1,
                 format!("`{field}` must be a participant id of 1 to {MAX_PARTICIPANT_ID_CHARS} characters"),
             );
+        } else if id.trim() != id || id.chars().any(is_invisible) {
+            verdict.fail(
+                Code::InvalidEvent,
+                Rule::O1,
+                format!(
+                    "`{field}` must be a participant id without leading or trailing spaces, control, \
+                     zero-width or direction characters"
+                ),
+            );
         }
+    }
+
+    /// The participant whose id looks the same as `id` (equal after Unicode compatibility
+    /// normalisation and case folding), if any.
+    fn look_alike(&self, id: &str) -> Option<(Role, String)> {
+        let wanted = identity_key(id);
+        Role::ALL.iter().find_map(|role| {
+            self.participants
+                .with_role(*role)
+                .into_iter()
+                .find(|existing| identity_key(existing) == wanted)
+                .map(|existing| (*role, existing.to_owned()))
+        })
     }
 
     pub(super) fn check_opening(&self, event: &Event, opened: &EngagementOpened, verdict: &mut Verdict) {
@@ -62,8 +84,9 @@ impl Engagement {
         for (field, id) in &people {
             Self::check_participant_id(id, field, verdict);
         }
-        for (index, (field, id)) in people.iter().enumerate() {
-            if people.iter().take(index).any(|(_, earlier)| earlier == id) {
+        let keys: Vec<String> = people.iter().map(|(_, id)| identity_key(id)).collect();
+        for (index, ((field, id), key)) in people.iter().zip(&keys).enumerate() {
+            if keys.iter().take(index).any(|earlier| earlier == key) {
                 verdict.fail(
                     Code::DuplicateParticipant,
                     Rule::O1,
@@ -101,11 +124,11 @@ impl Engagement {
 
     fn check_new_coach(&self, coach: &str, verdict: &mut Verdict) {
         Self::check_participant_id(coach, "coach", verdict);
-        if let Some(role) = self.participants.role_of(coach) {
+        if let Some((role, existing)) = self.look_alike(coach) {
             verdict.fail(
                 Code::DuplicateParticipant,
                 Rule::O1,
-                format!("{coach} is already the {role}; one person has one role"),
+                format!("{coach} is already the {role} ({existing}); one person has one role"),
             );
         }
     }
@@ -150,4 +173,19 @@ impl Engagement {
             );
         }
     }
+}
+
+/// Characters that make two ids look alike or hide in them: control characters, zero-width
+/// characters and the direction marks and overrides of bidirectional text.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}' | '\u{180E}')
+}
+
+/// What an id is compared by for "one person, one role": its Unicode compatibility
+/// normalisation (NFKC) with case folded, so `Sam`, `sam` and a full-width `ｓａｍ` are one person.
+fn identity_key(id: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = id.nfkc().flat_map(char::to_lowercase).collect();
+    folded.nfkc().collect()
 }

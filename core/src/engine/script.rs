@@ -23,7 +23,7 @@ impl Engagement {
             .collect()
     }
 
-    pub(super) fn check_script_step(&self, step: &ScriptStep, role: Option<Role>, verdict: &mut Verdict) {
+    pub(super) fn check_script_step(&self, step: &ScriptStep, role: Role, verdict: &mut Verdict) {
         let session = self.session_in_progress().filter(|session| session.number == step.session);
         if session.is_none() {
             verdict.fail(Code::SessionNotInProgress, Rule::P1, format!("session {} is not in progress", step.session));
@@ -39,7 +39,7 @@ impl Engagement {
             );
             return;
         };
-        if role.is_some_and(|role| !definition.owners.contains(&role)) {
+        if !definition.owners.contains(&role) {
             let owners: Vec<&str> = definition.owners.iter().map(|owner| owner.as_str()).collect();
             verdict.fail(
                 Code::ActorNotPermitted,

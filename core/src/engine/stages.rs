@@ -26,8 +26,9 @@ pub struct Guard {
     pub condition: &'static str,
     /// Whether it holds now; `None` when the policy switches it off.
     holds: fn(&Engagement) -> Option<bool>,
-    /// What it asks, saying what is missing when it is unmet (`met` is whether it holds).
-    describe: fn(&Engagement, bool) -> String,
+    /// What it asks, saying what is missing when it is unmet (`met` is whether it holds), in
+    /// words for `reader`: never naming what that role's view does not show.
+    describe: fn(&Engagement, bool, Reader) -> String,
 }
 
 impl std::fmt::Debug for Guard {
@@ -42,9 +43,27 @@ impl Guard {
         (self.holds)(engagement)
     }
 
-    /// What the guard asks of `engagement`, saying what is missing when it is unmet.
+    /// What the guard asks of `engagement`, saying what is missing when it is unmet, in words
+    /// any participant may read.
     pub fn describe(&self, engagement: &Engagement) -> String {
-        (self.describe)(engagement, self.holds(engagement) != Some(false))
+        (self.describe)(engagement, self.holds(engagement) != Some(false), Reader::Anyone)
+    }
+}
+
+/// Who a guard's description is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// Any participant: the checklist of `requirements`.
+    Anyone,
+    /// The actor of a rejected `stage_advanced`, in this role.
+    Actor(Role),
+}
+
+impl Reader {
+    /// Whether this reader's view shows the goals themselves (the programme admin sees only
+    /// how many there are and their outcomes).
+    fn sees_goals(self) -> bool {
+        matches!(self, Reader::Actor(Role::Coachee | Role::Coach | Role::Supervisor))
     }
 }
 
@@ -61,7 +80,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::CoachNotAssigned,
         condition: "a coach is assigned",
         holds: |e| Some(e.participants.coach.is_some()),
-        describe: |e, _| match &e.participants.coach {
+        describe: |e, _, _| match &e.participants.coach {
             Some(coach) => format!("coach {coach} is assigned"),
             None => "no coach is assigned yet".to_owned(),
         },
@@ -72,7 +91,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::OrientationIncomplete,
         condition: "orientation completed (if policy.require_orientation)",
         holds: |e| e.policy.require_orientation.then_some(e.orientation_completed_at.is_some()),
-        describe: |_, met| {
+        describe: |_, met, _| {
             choose(met, "the coachee completed the orientation", "the coachee has not completed the orientation")
         },
     },
@@ -82,7 +101,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::PreliminaryDiscussionMissing,
         condition: "preliminary goal discussion held (if policy.require_preliminary_discussion)",
         holds: |e| e.policy.require_preliminary_discussion.then_some(!e.preliminary_discussions.is_empty()),
-        describe: |_, met| {
+        describe: |_, met, _| {
             choose(
                 met,
                 "the preliminary goal discussion was held",
@@ -96,7 +115,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::GoalSettingMeetingNotHeld,
         condition: "goal-setting meeting held with coachee, supervisor and coach",
         holds: |e| Some(e.held_meeting(MeetingKind::GoalSetting)),
-        describe: |_, met| {
+        describe: |_, met, _| {
             choose(met, "the goal-setting meeting was held", "the three-way goal-setting meeting has not been held")
         },
     },
@@ -106,7 +125,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::TooFewGoals,
         condition: "at least policy.min_goals goals agreed",
         holds: |e| Some(e.goals.len() >= e.policy.min_goals as usize),
-        describe: |e, _| format!("{} of at least {} goals agreed", e.goals.len(), e.policy.min_goals),
+        describe: |e, _, _| format!("{} of at least {} goals agreed", e.goals.len(), e.policy.min_goals),
     },
     Guard {
         rule: Rule::S6,
@@ -114,7 +133,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::ConfidentialityNotAgreed,
         condition: "confidentiality agreement reviewed",
         holds: |e| Some(e.confidentiality.is_some()),
-        describe: |_, met| {
+        describe: |_, met, _| {
             choose(
                 met,
                 "the confidentiality agreement was reviewed",
@@ -128,7 +147,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::ResponsibilitiesNotAcknowledged,
         condition: "coachee, supervisor and coach acknowledged responsibilities (if policy.require_acknowledgements)",
         holds: |e| e.policy.require_acknowledgements.then(|| e.absent(THREE_WAY, &e.acknowledged).is_empty()),
-        describe: |e, _| {
+        describe: |e, _, _| {
             let missing = e.absent(THREE_WAY, &e.acknowledged);
             if missing.is_empty() {
                 "coachee, supervisor and coach acknowledged their responsibilities".to_owned()
@@ -143,7 +162,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::SessionsRemaining,
         condition: "at least policy.sessions sessions held",
         holds: |e| Some(e.sessions_held() >= e.policy.sessions),
-        describe: |e, _| format!("{} of {} sessions held", e.sessions_held(), e.policy.sessions),
+        describe: |e, _, _| format!("{} of {} sessions held", e.sessions_held(), e.policy.sessions),
     },
     Guard {
         rule: Rule::S9,
@@ -151,7 +170,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::OpenSessions,
         condition: "no session scheduled or in progress",
         holds: |e| Some(e.waiting_or_running_session().is_none()),
-        describe: |e, _| match e.waiting_or_running_session() {
+        describe: |e, _, _| match e.waiting_or_running_session() {
             Some(open) if open.status == SessionStatus::InProgress => {
                 format!("session {} is still in progress", open.number)
             }
@@ -168,7 +187,7 @@ pub const GUARDS: &[Guard] = &[
             (e.policy.midpoint_check_in == MidpointCheckIn::Required)
                 .then(|| e.held_meeting(MeetingKind::MidpointCheckIn))
         },
-        describe: |_, met| {
+        describe: |_, met, _| {
             choose(met, "the midpoint check-in was held", "the required midpoint check-in has not been held")
         },
     },
@@ -178,7 +197,7 @@ pub const GUARDS: &[Guard] = &[
         code: Code::FinalReviewNotHeld,
         condition: "final review meeting held with all three",
         holds: |e| Some(e.held_meeting(MeetingKind::FinalReview)),
-        describe: |_, met| {
+        describe: |_, met, _| {
             choose(met, "the final review meeting was held", "the three-way final review meeting has not been held")
         },
     },
@@ -188,13 +207,14 @@ pub const GUARDS: &[Guard] = &[
         code: Code::GoalsNotAssessed,
         condition: "every agreed goal has an outcome",
         holds: |e| Some(e.goals.iter().all(|goal| goal.assessment.is_some())),
-        describe: |e, _| {
+        describe: |e, _, reader| {
             let open: Vec<&str> =
                 e.goals.iter().filter(|goal| goal.assessment.is_none()).map(|goal| goal.id.as_str()).collect();
-            if open.is_empty() {
-                "every agreed goal has an outcome".to_owned()
-            } else {
-                format!("goals without an outcome: {}", open.join(", "))
+            match open.len() {
+                0 => "every agreed goal has an outcome".to_owned(),
+                _ if reader.sees_goals() => format!("goals without an outcome: {}", open.join(", ")),
+                1 => "1 goal without an outcome".to_owned(),
+                count => format!("{count} goals without an outcome"),
             }
         },
     },
@@ -214,7 +234,8 @@ impl Engagement {
             .filter(|guard| guard.to == target)
             .filter_map(|guard| {
                 let met = guard.holds(self)?;
-                Some(Requirement { code: guard.code, rule: guard.rule, met, message: (guard.describe)(self, met) })
+                let message = (guard.describe)(self, met, Reader::Anyone);
+                Some(Requirement { code: guard.code, rule: guard.rule, met, message })
             })
             .collect()
     }
@@ -230,12 +251,12 @@ impl Engagement {
             .find(|session| matches!(session.status, SessionStatus::Scheduled | SessionStatus::InProgress))
     }
 
-    pub(super) fn check_stage_advanced(&self, advanced: &StageAdvanced, verdict: &mut Verdict) {
+    pub(super) fn check_stage_advanced(&self, advanced: &StageAdvanced, actor: Role, verdict: &mut Verdict) {
         match (advanced.to.parse::<Stage>(), self.stage.next()) {
             (Ok(target), Some(next)) if target == next => {
                 for guard in GUARDS.iter().filter(|guard| guard.to == target) {
                     if guard.holds(self) == Some(false) {
-                        verdict.fail(guard.code, guard.rule, (guard.describe)(self, false));
+                        verdict.fail(guard.code, guard.rule, (guard.describe)(self, false, Reader::Actor(actor)));
                     }
                 }
             }
@@ -257,10 +278,10 @@ impl Engagement {
     pub(super) fn check_discontinuation(
         &self,
         discontinued: &EngagementDiscontinued,
-        role: Option<Role>,
+        role: Role,
         verdict: &mut Verdict,
     ) {
-        if role.is_some_and(|role| role != discontinued.initiated_by) {
+        if role != discontinued.initiated_by {
             verdict.fail(
                 Code::ActorNotPermitted,
                 Rule::D1,

@@ -51,7 +51,7 @@ pub fn permitted_roles(kind: EventType) -> &'static [Role] {
         | E::ScriptStep
         | E::SessionEnded
         | E::AssessmentRecorded => &[C, K],
-        E::RaterFeedbackRecorded => &[K, A],
+        E::RaterFeedbackRecorded | E::SurveyClosed => &[K, A],
         E::ProgressFeedbackGiven => &[S],
         E::EngagementDiscontinued => &[C, K, A],
     }
@@ -72,6 +72,7 @@ pub fn accepted_stages(kind: EventType) -> &'static [Stage] {
         | E::MeetingCancelled
         | E::AssessmentRecorded
         | E::RaterFeedbackRecorded
+        | E::SurveyClosed
         | E::ConsentGranted
         | E::DisclosureRecorded
         | E::StageAdvanced

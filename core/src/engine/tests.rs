@@ -69,7 +69,7 @@ fn only_a_coachees_cancellation_inside_the_window_is_late() {
 #[test]
 fn obligations_follow_the_stage_and_the_date() {
     let fresh = engagement(Value::Null, &[]);
-    let owed = fresh.obligations(NaiveDate::from_ymd_opt(2026, 1, 6).unwrap());
+    let owed = fresh.all_obligations(NaiveDate::from_ymd_opt(2026, 1, 6).unwrap());
     let kinds: Vec<(&str, ObligationKind)> = owed.iter().map(|o| (o.participant.as_str(), o.kind)).collect();
     assert!(kinds.contains(&("sam", ObligationKind::AssignCoach)));
     assert!(kinds.contains(&("hr", ObligationKind::AssignCoach)));
@@ -83,10 +83,10 @@ fn obligations_follow_the_stage_and_the_date() {
         ("kim", "session_ended", json!({"session": 1})),
     ]);
     let coaching = engagement(Value::Null, &steps);
-    let before = coaching.obligations(NaiveDate::from_ymd_opt(2026, 1, 20).unwrap());
+    let before = coaching.all_obligations(NaiveDate::from_ymd_opt(2026, 1, 20).unwrap());
     assert!(before.iter().all(|o| o.kind != ObligationKind::CompleteOverdueAction));
     assert!(before.iter().any(|o| o.kind == ObligationKind::ScheduleNextSession && o.participant == "kim"));
-    let after = coaching.obligations(NaiveDate::from_ymd_opt(2026, 1, 21).unwrap());
+    let after = coaching.all_obligations(NaiveDate::from_ymd_opt(2026, 1, 21).unwrap());
     let overdue: Vec<_> = after.iter().filter(|o| o.kind == ObligationKind::CompleteOverdueAction).collect();
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0].participant, "cleo");
@@ -102,13 +102,13 @@ fn discontinued_by_the_coach_the_coachee_owes_an_explanation_until_given() {
         json!({"initiated_by": "coach", "reason": "r", "mutual_discussion": true}),
     ));
     let day = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
-    let owed = engagement(Value::Null, &steps).obligations(day);
+    let owed = engagement(Value::Null, &steps).all_obligations(day);
     assert_eq!(
         owed.iter().map(|o| (o.participant.as_str(), o.kind)).collect::<Vec<_>>(),
         [("cleo", ObligationKind::InformSponsor)]
     );
     steps.push(("cleo", "sponsor_informed", json!({"explanation": "e"})));
-    assert!(engagement(Value::Null, &steps).obligations(day).is_empty());
+    assert!(engagement(Value::Null, &steps).all_obligations(day).is_empty());
 }
 
 #[test]

@@ -122,7 +122,7 @@ pub(crate) fn envelope_field<'a, T: Deserialize<'a>>(
     match serde_json::from_str::<T>(raw.get()) {
         Ok(value) => Some(value),
         Err(_) => {
-            problems.push(invalid(format!("field `{name}` must be {expected}, found {}", raw.get())));
+            problems.push(invalid(format!("field `{name}` must be {expected}")));
             None
         }
     }
@@ -145,7 +145,36 @@ pub(crate) fn required<T>(
 /// Decodes a payload struct from its fields, naming the wrong field on failure.
 pub(crate) fn decode_fields<'a, T: Deserialize<'a>>(fields: Vec<(Key<'a>, &'a RawValue)>) -> Result<T, Finding> {
     let deserializer = MapDeserializer::<_, serde_json::Error>::new(fields.into_iter());
-    T::deserialize(deserializer).map_err(|error| invalid(error.to_string()))
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let problem = without_values(&error.into_inner().to_string());
+        invalid(if field.is_empty() || field == "." { problem } else { format!("field `{field}`: {problem}") })
+    })
+}
+
+/// A parser's message with the offending value taken out: a refused line's message names
+/// the field and what was expected, never the value, which may be confidential text.
+pub(crate) fn without_values(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let expected = |rest: &str| rest.split_once(", expected ").map(|(_, wanted)| wanted.to_owned());
+    let shape = [
+        ("invalid type: ", "wrong type"),
+        ("invalid value: ", "value out of range"),
+        ("unknown variant ", "unknown value"),
+    ];
+    for (prefix, what) in shape {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            return match expected(rest) {
+                Some(wanted) => format!("{what}, expected {wanted}"),
+                None => what.to_owned(),
+            };
+        }
+    }
+    if message.starts_with('`') {
+        // Messages of coachflow's own visitors that start by quoting the value.
+        return message.split_once("` ").map_or_else(|| String::from("not readable"), |(_, rest)| rest.to_owned());
+    }
+    message.to_owned()
 }
 
 /// Decoding of a payload from the fields of an event object that are not envelope fields.

@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// The only log schema version this library reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The newest log schema version this library reads and writes; it reads every version
+/// from 1 up to this one (`docs/schema.md`).
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The longest participant id, in characters (section 1).
 pub const MAX_PARTICIPANT_ID_CHARS: usize = 128;
@@ -63,8 +64,7 @@ impl<'de> Deserialize<'de> for Timestamp {
                 f.write_str("an RFC 3339 timestamp")
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
-                Timestamp::parse(text)
-                    .map_err(|error| E::custom(format!("`{text}` is not an RFC 3339 timestamp ({error})")))
+                Timestamp::parse(text).map_err(|_| E::custom("not an RFC 3339 timestamp"))
             }
         }
         deserializer.deserialize_str(TimestampVisitor)
@@ -162,11 +162,17 @@ impl Event {
         Event::from_json(&value.to_string())
     }
 
-    /// The event as one line of JSON, in the log format.
+    /// The event as one line of JSON, in the log format. A line that uses something newer
+    /// than schema 1 says so first (`"schema":2`), so that an older reader refuses exactly
+    /// that line with `unsupported_schema`.
     pub fn to_json(&self) -> String {
         // Serializing plain data to a String cannot fail; fall back to an empty object
         // rather than panic if serde_json ever says otherwise.
-        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+        let json = serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"));
+        match self.event_type().schema() {
+            1 => json,
+            version => format!("{{\"schema\":{version},{}", json.get(1..).unwrap_or("}")),
+        }
     }
 }
 
@@ -175,13 +181,13 @@ fn decode_event(raw: RawEvent<'_>) -> Result<Event, Rejection> {
     let mut problems = Vec::new();
     if let Some(schema) = raw.schema.filter(|raw| raw.get() != "null") {
         match serde_json::from_str::<i64>(schema.get()) {
-            Ok(version) if version == SCHEMA_VERSION as i64 => {}
+            Ok(version) if (1..=SCHEMA_VERSION as i64).contains(&version) => {}
             Ok(version) => problems.push(Finding::new(
                 Code::UnsupportedSchema,
                 Rule::L1,
-                format!("schema {version} is not supported; this library reads schema {SCHEMA_VERSION}"),
+                format!("schema {version} is not supported; this library reads schemas 1 to {SCHEMA_VERSION}"),
             )),
-            Err(_) => problems.push(invalid(format!("field `schema` must be an integer, found {}", schema.get()))),
+            Err(_) => problems.push(invalid("field `schema` must be an integer")),
         }
     }
     // The common case, a known type, parses without allocating; the rest is diagnosed.
@@ -189,13 +195,12 @@ fn decode_event(raw: RawEvent<'_>) -> Result<Event, Rejection> {
         None => required::<()>(None, "type", &mut problems, raw.kind).and(None),
         Some(raw) => serde_json::from_str::<EventType>(raw.get()).ok().or_else(|| {
             match serde_json::from_str::<String>(raw.get()) {
-                Ok(name) => problems.push(Finding::new(
+                Ok(_) => problems.push(Finding::new(
                     Code::UnknownEventType,
                     Rule::L6,
-                    format!("`{name}` is not an event type"),
+                    format!("`type` names no event type of this library ({} known)", EventType::ALL.len()),
                 )),
-                Err(_) => problems
-                    .push(invalid(format!("field `type` must be a text naming the event type, found {}", raw.get()))),
+                Err(_) => problems.push(invalid("field `type` must be a text naming the event type")),
             }
             None
         }),
@@ -274,7 +279,7 @@ mod tests {
 
     #[test]
     fn envelope_problems_are_reported_together() {
-        let found = codes(r#"{"schema":2,"engagement":"","seq":"3","at":"yesterday","type":"nope"}"#);
+        let found = codes(r#"{"schema":3,"engagement":"","seq":"3","at":"yesterday","type":"nope"}"#);
         assert!(found.contains(&Code::UnsupportedSchema));
         assert!(found.contains(&Code::UnknownEventType));
         assert_eq!(found.iter().filter(|c| **c == Code::InvalidEvent).count(), 4, "{found:?}");

@@ -158,6 +158,10 @@ payload! {
     optional { /** Free comment, shown unattributed. */ comment: String, }
 }
 payload! {
+    /// `survey_closed`: a 360 survey takes no more responses, and its results are shown (R3).
+    SurveyClosed { /** Survey id. */ survey: String, }
+}
+payload! {
     /// `progress_feedback_given`: the sponsor's regular feedback.
     ProgressFeedbackGiven { /** The feedback. */ note: String, }
 }
@@ -321,6 +325,14 @@ macro_rules! event_types {
                 match name { $( $name => Some(EventType::$variant), )* _ => None }
             }
 
+            /// The log schema version that introduced this event type (`docs/schema.md`).
+            pub fn schema(self) -> u64 {
+                match self {
+                    EventType::SurveyClosed => 2,
+                    _ => 1,
+                }
+            }
+
             /// What this event type records, in one sentence.
             pub fn description(self) -> &'static str {
                 match self { $( EventType::$variant => concat!($($doc),*).trim_ascii(), )* }
@@ -448,6 +460,8 @@ event_types! {
     AssessmentRecorded(AssessmentRecorded) = "assessment_recorded",
     /// One rater's 360 answers.
     RaterFeedbackRecorded(RaterFeedbackRecorded) = "rater_feedback_recorded",
+    /// A 360 survey is closed; its results are shown from now on.
+    SurveyClosed(SurveyClosed) = "survey_closed",
     /// The sponsor's regular feedback.
     ProgressFeedbackGiven(ProgressFeedbackGiven) = "progress_feedback_given",
     /// The coach rates how engaged the coachee is.
@@ -487,14 +501,14 @@ fn decode_script_step(fields: Vec<(Key<'_>, &RawValue)>) -> Result<ScriptStep, F
     for (key, value) in fields {
         match key.0.as_ref() {
             "session" => {
-                session = Some(serde_json::from_str::<u32>(value.get()).map_err(|_| {
-                    invalid(format!("field `session` must be a session number, found {}", value.get()))
-                })?);
+                session = Some(
+                    serde_json::from_str::<u32>(value.get())
+                        .map_err(|_| invalid("field `session` must be a session number"))?,
+                );
             }
             "step" => {
                 step = Some(
-                    serde_json::from_str::<String>(value.get())
-                        .map_err(|_| invalid(format!("field `step` must be a text, found {}", value.get())))?,
+                    serde_json::from_str::<String>(value.get()).map_err(|_| invalid("field `step` must be a text"))?,
                 );
             }
             _ => rest.push((key, value)),

@@ -168,7 +168,7 @@ def test_views_hide_session_content_from_the_supervisor(completed_log: list[dict
 def test_explain_visibility(completed_log: list[dict[str, Any]]) -> None:
     engagement = coachflow.Engagement.replay(completed_log)
     answer = engagement.explain_visibility("sam", "session:1")
-    assert answer["visible"] is False and answer["reason"] == "confidential_by_default"
+    assert answer["visible"] is False and answer["reason"] == "not_visible"
     assert engagement.explain_visibility("cleo", "session:1")["visible"] is True
 
 

@@ -109,7 +109,7 @@ test("allowedEvents, obligations, views, metrics, explainVisibility", () => {
   assert.equal(metrics.completed, true);
   assert.equal(metrics.sessions_held, 6);
   const answer = done.explainVisibility("sam", "session:1");
-  assert.deepEqual([answer.visible, answer.reason], [false, "confidential_by_default"]);
+  assert.deepEqual([answer.visible, answer.reason], [false, "not_visible"]);
 });
 
 test("hostile input becomes CoachflowError or a violation, never a crash", () => {

@@ -405,7 +405,6 @@ export interface Visibility {
   visible: boolean;
   reason:
     | "always_visible_to_role"
-    | "confidential_by_default"
     | "consent_granted"
     | "never_visible_to_role"
     | "hidden_from_everyone"

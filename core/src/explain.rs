@@ -14,8 +14,6 @@ use serde::Serialize;
 pub enum VisibilityReason {
     /// The viewer's role always sees this kind of record.
     AlwaysVisibleToRole,
-    /// Confidential between coachee and coach unless the coachee consents.
-    ConfidentialByDefault,
     /// The coachee opened this record to the viewer's role.
     ConsentGranted,
     /// The viewer's role never sees this kind of record, consent or not.

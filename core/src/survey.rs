@@ -107,10 +107,7 @@ pub(crate) type ShownGroup<'a> = (&'static str, bool, Vec<&'a RaterResponse>);
 /// The rater groups of a survey that may be shown, per R2, and how many responses are left
 /// out: `self` and `manager` always; other groups at `min_raters` responses; the rest pooled
 /// into `others` when the pool reaches `min_raters`, otherwise left out (counted, never named).
-pub(crate) fn shown_groups<'a>(
-    responses: &[&'a RaterResponse],
-    min_raters: usize,
-) -> (Vec<ShownGroup<'a>>, usize) {
+pub(crate) fn shown_groups<'a>(responses: &[&'a RaterResponse], min_raters: usize) -> (Vec<ShownGroup<'a>>, usize) {
     let mut shown = Vec::new();
     let mut pool: Vec<&RaterResponse> = Vec::new();
     for group in RaterGroup::ALL {

@@ -133,7 +133,7 @@ impl Walk {
                     self.emit(C, "summary_shared", json!({"summary": summary}), p, false);
                 }
                 3 => {
-                    let id = format!("as{}", self.counter);
+                    let id = format!("asm-{}-x", self.counter);
                     let summary = self.text(Kind::Assessment(id.clone()), &mut p);
                     let result = self.text(Kind::Assessment(id.clone()), &mut p);
                     self.emit(
@@ -145,7 +145,7 @@ impl Walk {
                     );
                 }
                 4 => {
-                    let survey = format!("s{}", self.roll(2));
+                    let survey = format!("srv-{}-x", self.roll(2));
                     let group = ["self", "manager", "peer", "peer", "direct_report", "customer", "other"]
                         [self.roll(7) as usize];
                     let rater = self.text(Kind::Nobody, &mut p);
@@ -173,7 +173,7 @@ impl Walk {
                     );
                 }
                 6 => {
-                    let goal = format!("g{}", 1 + self.roll(2));
+                    let goal = format!("goal-{}-x", 1 + self.roll(2));
                     let note = self.text(Kind::GoalProgress(goal.clone()), &mut p);
                     self.emit(C, "goal_progress_noted", json!({"goal": goal, "note": note}), p, false);
                 }
@@ -190,7 +190,7 @@ impl Walk {
                     }
                 }
                 10 => {
-                    let survey = format!("s{}", self.roll(2));
+                    let survey = format!("srv-{}-x", self.roll(2));
                     let closer = if self.chance(50) { K } else { A };
                     self.emit(closer, "survey_closed", json!({"survey": survey}), p, false);
                 }
@@ -244,7 +244,7 @@ impl Walk {
             let mut payload = json!({"session": number, "step": step});
             match step {
                 "action_commitment" => {
-                    let id = format!("a{number}");
+                    let id = format!("act-{number}-x");
                     let description = self.text(Kind::ActionDescription(number, id.clone()), &mut p);
                     payload["actions"] = json!([{"id": id, "description": description}]);
                 }
@@ -311,7 +311,7 @@ impl Walk {
         self.emit(K, "meeting_held", json!({"meeting": "m1", "attendees": [C, S, K]}), vec![], true);
         let day = chrono::DateTime::from_timestamp(self.clock, 0).unwrap().date_naive().to_string();
         self.emit(K, "confidentiality_agreed", json!({"reviewed_on": day, "limits": ["risk_of_harm"]}), vec![], true);
-        for goal in ["g1", "g2"] {
+        for goal in ["goal-1-x", "goal-2-x"] {
             let mut p = Vec::new();
             let statement = self.text(Kind::Sponsor, &mut p);
             let priority = self.text(Kind::Sponsor, &mut p);
@@ -346,7 +346,7 @@ impl Walk {
         self.emit(S, "stage_advanced", json!({"to": "final_review"}), vec![], true);
         self.emit(K, "meeting_held", json!({"meeting": "m2", "attendees": [C, S, K]}), vec![], true);
         for _ in 0..1 + self.roll(2) {
-            for goal in ["g1", "g2"] {
+            for goal in ["goal-1-x", "goal-2-x"] {
                 let mut p = Vec::new();
                 let evidence = self.text(Kind::Sponsor, &mut p);
                 if self.emit(
@@ -469,4 +469,193 @@ fn a_replaced_coach_has_no_view() {
     assert_eq!(walk.engagement.view(K).unwrap_err().code, coachflow::Code::NotAParticipant);
     assert!(walk.engagement.view("kai").is_ok());
     assert_eq!(walk.engagement.explain_visibility(K, "meetings").unwrap_err().code, coachflow::Code::NotAParticipant);
+}
+
+// ----- the oracle test: no answer of any kind tells a reader more than their own view ------
+
+/// An invented id of the same shape as real ones, that exists nowhere.
+const INVENTED: &str = "zz-invented-x";
+
+impl Walk {
+    /// Every id the engagement holds that some view might not show.
+    fn ids(&self) -> Vec<String> {
+        let e = &self.engagement;
+        let mut ids: Vec<String> = Vec::new();
+        ids.extend(e.goals().iter().map(|goal| goal.id.clone()));
+        ids.extend(e.actions().iter().map(|action| action.item.id.clone()));
+        ids.extend(e.assessments().iter().map(|assessment| assessment.id.clone()));
+        ids.extend(e.rater_responses().iter().map(|response| response.survey.clone()));
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// What the viewer must never read: markers the matrix hides from them and ids their view
+    /// does not show. An outsider (`None`) sees nothing.
+    fn secrets(&self, role: Option<Role>, view: &str) -> Vec<String> {
+        let mut secrets: Vec<String> = self
+            .markers
+            .iter()
+            .filter(|(_, kind)| role.is_none_or(|role| !self.allowed(role, kind)))
+            .map(|(marker, _)| marker.clone())
+            .collect();
+        secrets.extend(self.ids().into_iter().filter(|id| !view.contains(id.as_str())));
+        secrets
+    }
+
+    /// A candidate event of a random type with `@ID@` where an id goes, the same shape for
+    /// every viewer, permitted or not.
+    fn candidate(&mut self) -> Value {
+        let session = 1 + self.roll(4);
+        let people = [C, S, K, A, "stranger"];
+        let person = people[self.roll(people.len() as u64) as usize];
+        let record_kinds = ["assessment", "action", "goal_progress", "survey"];
+        let record = format!("{}:@ID@", record_kinds[self.roll(4) as usize]);
+        let steps = [
+            json!({"step": "check_in", "mood": "m"}),
+            json!({"step": "session_goal", "outcome": "o"}),
+            json!({"step": "assignment_review", "actions_reviewed": ["@ID@"]}),
+            json!({"step": "action_commitment", "actions": [{"id": "@ID@", "description": "d"}]}),
+            json!({"step": "key_outcomes", "takeaways": ["t"]}),
+        ];
+        let mut step = steps[self.roll(steps.len() as u64) as usize].clone();
+        step["type"] = json!("script_step");
+        step["session"] = json!(session);
+        let stage = ["goal_setting", "coaching", "final_review", "completed"][self.roll(4) as usize];
+        let choices = [
+            json!({"type": "coach_assigned", "coach": person}),
+            json!({"type": "responsibilities_acknowledged"}),
+            json!({"type": "meeting_scheduled", "meeting": "@ID@", "kind": "alignment", "starts_at": self.at(5)}),
+            json!({"type": "meeting_held", "meeting": "m1", "attendees": [C, S, K]}),
+            json!({"type": "goal_agreed", "goal": "@ID@", "statement": "s", "org_priority": "p", "success_measures": ["m"]}),
+            json!({"type": "goal_revised", "goal": "@ID@", "statement": "s"}),
+            json!({"type": "goal_progress_noted", "goal": "@ID@", "note": "n"}),
+            json!({"type": "goal_assessed", "goal": "@ID@", "outcome": "achieved"}),
+            json!({"type": "session_scheduled", "session": session, "starts_at": self.at(5)}),
+            json!({"type": "session_cancelled", "session": session}),
+            json!({"type": "session_started", "session": session, "attendees": [C, K]}),
+            step,
+            json!({"type": "session_ended", "session": session}),
+            json!({"type": "action_completed", "action": "@ID@"}),
+            json!({"type": "action_dropped", "action": "@ID@"}),
+            json!({"type": "assessment_recorded", "assessment": "@ID@", "instrument": "i", "summary": "s"}),
+            json!({"type": "rater_feedback_recorded", "survey": "@ID@", "rater": "r", "group": "peer", "scores": {"x": 1}}),
+            json!({"type": "survey_closed", "survey": "@ID@"}),
+            json!({"type": "consent_granted", "record": record, "to": "supervisor"}),
+            json!({"type": "consent_revoked", "record": record, "to": "program_admin"}),
+            json!({"type": "disclosure_recorded", "to": "x", "limit": "risk_of_harm", "summary": "s"}),
+            json!({"type": "stage_advanced", "to": stage}),
+            json!({"type": "engagement_discontinued", "initiated_by": "coach", "reason": "r", "mutual_discussion": true}),
+            json!({"type": "sponsor_informed", "explanation": "e"}),
+        ];
+        choices[self.roll(choices.len() as u64) as usize].clone()
+    }
+
+    /// The event `template` recorded by `actor`, with `id` in its id slots.
+    fn filled(&self, actor: &str, template: &Value, id: &str) -> Event {
+        let mut event = json!({"engagement": "e", "at": self.at(1), "actor": actor});
+        event.as_object_mut().unwrap().extend(template.as_object().unwrap().clone());
+        let text = event.to_string().replace("@ID@", id);
+        Event::from_json(&text).unwrap_or_else(|rejection| panic!("{text}: {rejection}"))
+    }
+
+    /// Everything `viewer` can be told, for one random round of questions: verdicts of
+    /// candidate events (with real and invented ids), explanations, requirements,
+    /// obligations and allowed events. Returns the first leak.
+    fn interrogate(&mut self, viewer: &str, role: Option<Role>) -> Result<(), String> {
+        let view = match self.engagement.view(viewer) {
+            Ok(view) => view.to_json(),
+            Err(finding) => {
+                prop_assert_outsider(&finding, viewer)?;
+                String::new()
+            }
+        };
+        let secrets = self.secrets(role, &view);
+        let ids = self.ids();
+        let leak = |what: &str, answer: &str, submitted: &str| -> Result<(), String> {
+            match secrets.iter().find(|secret| answer.contains(secret.as_str()) && !submitted.contains(secret.as_str()))
+            {
+                Some(secret) => Err(format!("{viewer} ({role:?}) learns {secret} from {what}: {answer}")),
+                None => Ok(()),
+            }
+        };
+        for _ in 0..10 {
+            let template = self.candidate();
+            let real =
+                if ids.is_empty() { INVENTED.to_owned() } else { ids[self.roll(ids.len() as u64) as usize].clone() };
+            let event = self.filled(viewer, &template, &real);
+            let verdict = self.engagement.check(&event);
+            let answer = format!("{verdict:?}");
+            leak("a verdict", &answer, &event.to_json())?;
+            // An oracle: asking about a real id the viewer cannot see must answer exactly as
+            // asking about one that does not exist. Recording 360 responses and closing
+            // surveys is the survey administrators' job (coach, programme admin): they learn
+            // which surveys exist by doing it (docs/views.md).
+            let administers_surveys = matches!(role, Some(Role::Coach | Role::ProgramAdmin))
+                && matches!(
+                    event.event_type(),
+                    coachflow::EventType::RaterFeedbackRecorded | coachflow::EventType::SurveyClosed
+                );
+            if secrets.contains(&real) && !administers_surveys {
+                let twin = self.engagement.check(&self.filled(viewer, &template, INVENTED));
+                let (one, two) =
+                    (format!("{verdict:?}").replace(&real, "@ID@"), format!("{twin:?}").replace(INVENTED, "@ID@"));
+                if one != two {
+                    return Err(format!("{viewer} ({role:?}) tells {real} from an invented id: {one} vs {two}"));
+                }
+            }
+        }
+        let mut records: Vec<String> =
+            ["preliminary_notes", "session_feedback_comment", "meta", "goals"].map(String::from).to_vec();
+        for id in ids.iter().chain([INVENTED.to_owned()].iter()) {
+            for kind in ["assessment", "action", "goal_progress", "survey"] {
+                records.push(format!("{kind}:{id}"));
+            }
+            records.push(format!("survey:{id}/peer"));
+        }
+        records.extend((1..=4).map(|number| format!("session:{number}")));
+        for record in records {
+            let answer = match self.engagement.explain_visibility(viewer, &record) {
+                Ok(answer) => serde_json::to_string(&answer).unwrap(),
+                Err(finding) => finding.to_string(),
+            };
+            leak("an explanation", &answer, &record)?;
+        }
+        for stage in coachflow::Stage::ALL {
+            leak("requirements", &format!("{:?}", self.engagement.requirements(*stage)), "")?;
+        }
+        let later = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        leak("obligations", &format!("{:?}", self.engagement.obligations(later, viewer)), "")?;
+        leak("allowed events", &format!("{:?}", self.engagement.allowed_events(viewer)), "")?;
+        Ok(())
+    }
+}
+
+/// An outsider's view is refused with `not_a_participant`, naming nothing but themselves.
+fn prop_assert_outsider(finding: &coachflow::Finding, viewer: &str) -> Result<(), String> {
+    if finding.code == coachflow::Code::NotAParticipant {
+        Ok(())
+    } else {
+        Err(format!("{viewer} was refused a view with {finding}"))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_answer_tells_a_reader_more_than_their_own_view(seed in any::<u64>()) {
+        let mut walk = Walk::new(seed);
+        walk.run();
+        if walk.chance(30) && !walk.engagement.stage().is_terminal() {
+            walk.emit(A, "coach_replaced", json!({"coach": "kai", "reason": "moved"}), vec![], false);
+        }
+        let mut viewers: Vec<(&str, Option<Role>)> = vec![("stranger", None), (K, walk.engagement.role_of(K))];
+        viewers.extend([C, S, A, "kai"].iter().filter_map(|id| walk.engagement.role_of(id).map(|role| (*id, Some(role)))));
+        for (viewer, role) in viewers {
+            if let Err(leak) = walk.interrogate(viewer, role) {
+                return Err(TestCaseError::fail(leak));
+            }
+        }
+    }
 }

@@ -26,6 +26,9 @@ extern "C" {
 /// traps, so it never fails silently. (No known input panics; the hook is the last defence.)
 #[wasm_bindgen(start)]
 pub fn start() {
+    // Participant ids are compared after NFKC; the JavaScript engine has the Unicode tables,
+    // so the module does not carry them.
+    coachflow::boundary::set_nfkc_normalizer(|text| String::from(js_sys::JsString::from(text).normalize("NFKC")));
     std::panic::set_hook(Box::new(|info| {
         console_error(&format!("coachflow failed internally ({info}); this is a bug, please report it"));
     }));

@@ -22,6 +22,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub use crate::unicode::set_nfkc_normalizer;
+
 /// Codes of errors that are not rule violations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -38,6 +38,7 @@
 //! | `record` | [`RecordRef`], a record a coachee can open by consent |
 //! | `state` | what an engagement records (meetings, goals, sessions, ...) |
 //! | `survey` | what a 360 survey shows, to whom, and when |
+//! | `unicode` | NFKC normalisation for comparing participant ids |
 //! | `engine` | [`Engagement`]: apply, check, replay, and one file per rule family |
 //! | `obligations` | what each participant still owes |
 //! | `views` | each role's [`View`] |
@@ -61,6 +62,7 @@ mod record;
 mod rules;
 mod state;
 mod survey;
+mod unicode;
 mod views;
 
 pub mod boundary;

@@ -185,7 +185,6 @@ fn is_invisible(c: char) -> bool {
 /// What an id is compared by for "one person, one role": its Unicode compatibility
 /// normalisation (NFKC) with case folded, so `Sam`, `sam` and a full-width `ｓａｍ` are one person.
 fn identity_key(id: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let folded: String = id.nfkc().flat_map(char::to_lowercase).collect();
-    folded.nfkc().collect()
+    let folded: String = crate::unicode::nfkc(id).chars().flat_map(char::to_lowercase).collect();
+    crate::unicode::nfkc(&folded)
 }

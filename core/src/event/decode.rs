@@ -10,6 +10,7 @@ use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 /// An object key, borrowed from the input when it has no escapes.
@@ -144,12 +145,37 @@ pub(crate) fn required<T>(
 
 /// Decodes a payload struct from its fields, naming the wrong field on failure.
 pub(crate) fn decode_fields<'a, T: Deserialize<'a>>(fields: Vec<(Key<'a>, &'a RawValue)>) -> Result<T, Finding> {
-    let deserializer = MapDeserializer::<_, serde_json::Error>::new(fields.into_iter());
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let field = error.path().to_string();
-        let problem = without_values(&error.into_inner().to_string());
-        invalid(if field.is_empty() || field == "." { problem } else { format!("field `{field}`: {problem}") })
+    LAST_KEY.with(|last| last.set(usize::MAX));
+    let keyed = fields.iter().enumerate().map(|(index, (key, value))| (KeyAt { index, name: key.0.clone() }, *value));
+    T::deserialize(MapDeserializer::<_, serde_json::Error>::new(keyed)).map_err(|error| {
+        let problem = without_values(&error.to_string());
+        match fields.get(LAST_KEY.with(Cell::get)) {
+            Some((key, _)) if !problem.contains(&format!("`{}`", key.0)) => {
+                invalid(format!("field `{}`: {problem}", key.0))
+            }
+            _ => invalid(problem),
+        }
     })
+}
+
+thread_local! {
+    /// The position of the last field name handed to a payload's deserializer: when the
+    /// payload fails, the field that failed (serde's messages do not name it).
+    static LAST_KEY: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+/// A field name that remembers its position when a deserializer reads it.
+struct KeyAt<'a> {
+    index: usize,
+    name: Cow<'a, str>,
+}
+
+impl<'de> IntoDeserializer<'de, serde_json::Error> for KeyAt<'de> {
+    type Deserializer = de::value::CowStrDeserializer<'de, serde_json::Error>;
+    fn into_deserializer(self) -> Self::Deserializer {
+        LAST_KEY.with(|last| last.set(self.index));
+        self.name.into_deserializer()
+    }
 }
 
 /// A parser's message with the offending value taken out: a refused line's message names

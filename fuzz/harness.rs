@@ -5,7 +5,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use coachflow::log::read_log_with_progress;
-use coachflow::{Engagement, Event, EventType, Limits, Role, Stage};
+use coachflow::{Engagement, Event, EventType, Limits, PartneringSignal, Role, Stage};
 use coachflow::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, DEFAULT_SCRIPT};
 use serde_json::{json, Map, Value};
 
@@ -321,6 +321,10 @@ fn value_for(name: &str, rust_type: &str, choice: &Choice) -> Value {
         (_, "BTreeMap<String, f64>") => json!({ "clarity": f64::from(index % 5) + 0.5, "trust": 4 }),
         (_, "Map<String, Value>") => json!({ "score": index, "band": "high" }),
         (_, "Policy") => json!({ "sessions": 1 + index % 8 }),
+        (_, "PhaseChecks") => json!({ "opening": index % 2 == 0, "checking_in": true, "meaning_making": index % 3 == 0,
+                                      "action_planning": true, "closing": index % 5 != 0 }),
+        (_, "PartneringSignal") => json!(pick(PartneringSignal::ALL, index).map(|signal| signal.as_str())),
+        (_, "Vec<PartneringSignal>") => json!([pick(PartneringSignal::ALL, index).map(|signal| signal.as_str())]),
         (_, "Vec<ActionItem>") => json!([{ "id": pick(IDS, index), "description": format!("do {index}") }]),
         (_, _) => json!(format!("{name} {index}")),
     }

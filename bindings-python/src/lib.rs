@@ -577,6 +577,39 @@ fn metrics_table<'py>(py: Python<'py>, engagements: &Bound<'py, PyAny>) -> PyRes
 }
 
 /// Native half of the `coachflow` package; import `coachflow` instead.
+/// What `role` commits to: a list of `{id, text, locale}`.
+#[pyfunction]
+fn responsibilities<'py>(py: Python<'py>, role: &str) -> PyResult<Bound<'py, PyAny>> {
+    let role = boundary::parse_role(role).map_err(|error| raise(py, error))?;
+    to_python(py, &coachflow::guide::responsibilities(role))
+}
+
+/// What a built-in session step is for, who leads it, and what a coach can ask.
+#[pyfunction]
+fn script_guide<'py>(py: Python<'py>, step: &str) -> PyResult<Bound<'py, PyAny>> {
+    let step = boundary::parse_step(step).map_err(|error| raise(py, error))?;
+    to_python(py, coachflow::guide::script_guide(step))
+}
+
+/// The questions that show a coach is partnering in one phase of a session.
+#[pyfunction]
+fn partnership_prompts<'py>(py: Python<'py>, phase: &str) -> PyResult<Bound<'py, PyAny>> {
+    let phase = boundary::parse_phase(phase).map_err(|error| raise(py, error))?;
+    to_python(py, coachflow::guide::partnership_prompts(phase))
+}
+
+/// The six signs that a coach was not partnering.
+#[pyfunction]
+fn partnering_signals(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_python(py, &coachflow::guide::partnering_signals())
+}
+
+/// The five phases of the coaching process.
+#[pyfunction]
+fn process_phases(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_python(py, &coachflow::guide::process_phases())
+}
+
 /// How Python itself prints `value` (`'text'`, `None`, `True`, `['a', 'b']`).
 fn python_repr<'py>(py: Python<'py>, value: impl IntoPyObject<'py>) -> PyResult<String> {
     Ok(value.into_bound_py_any(py)?.repr()?.to_string())
@@ -592,6 +625,11 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<CheckResult>()?;
     module.add_function(wrap_pyfunction!(load_jsonl_native, module)?)?;
     module.add_function(wrap_pyfunction!(metrics_table, module)?)?;
+    module.add_function(wrap_pyfunction!(responsibilities, module)?)?;
+    module.add_function(wrap_pyfunction!(script_guide, module)?)?;
+    module.add_function(wrap_pyfunction!(partnership_prompts, module)?)?;
+    module.add_function(wrap_pyfunction!(partnering_signals, module)?)?;
+    module.add_function(wrap_pyfunction!(process_phases, module)?)?;
     let names = |all: Vec<&'static str>| PyTuple::new(py, all);
     module.add("STAGES", names(coachflow::Stage::ALL.iter().map(|stage| stage.as_str()).collect())?)?;
     module.add("ROLES", names(coachflow::Role::ALL.iter().map(|role| role.as_str()).collect())?)?;

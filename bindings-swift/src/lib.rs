@@ -335,3 +335,33 @@ impl Engagement {
         self.lock().to_jsonl()
     }
 }
+
+/// What `role` commits to, as JSON (the coaching guide).
+#[uniffi::export]
+pub fn responsibilities_json(role: Role) -> Result<String, CoachflowError> {
+    guarded(|| json(&coachflow::guide::responsibilities(role.into())))
+}
+
+/// What a built-in session step is for, who leads it, and what a coach can ask, as JSON.
+#[uniffi::export]
+pub fn script_guide_json(step: String) -> Result<String, CoachflowError> {
+    guarded(|| json(coachflow::guide::script_guide(boundary::parse_step(&step)?)))
+}
+
+/// The questions that show a coach is partnering in one phase of a session, as JSON.
+#[uniffi::export]
+pub fn partnership_prompts_json(phase: String) -> Result<String, CoachflowError> {
+    guarded(|| json(coachflow::guide::partnership_prompts(boundary::parse_phase(&phase)?)))
+}
+
+/// The six signs that a coach was not partnering, as JSON.
+#[uniffi::export]
+pub fn partnering_signals_json() -> Result<String, CoachflowError> {
+    guarded(|| json(&coachflow::guide::partnering_signals()))
+}
+
+/// The five phases of the coaching process, as JSON.
+#[uniffi::export]
+pub fn process_phases_json() -> Result<String, CoachflowError> {
+    guarded(|| json(&coachflow::guide::process_phases()))
+}

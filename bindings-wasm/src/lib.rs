@@ -70,6 +70,38 @@ fn read_event(event: &JsValue) -> Result<Event, Rejection> {
     }
 }
 
+/// What `role` commits to (the coaching guide).
+#[wasm_bindgen(unchecked_return_type = "Responsibility[]")]
+pub fn responsibilities(#[wasm_bindgen(unchecked_param_type = "Role")] role: &str) -> Result<JsValue, JsValue> {
+    to_js(&coachflow::guide::responsibilities(boundary::parse_role(role).map_err(throw)?))
+}
+
+/// What a built-in session step is for, who leads it, and what a coach can ask.
+#[wasm_bindgen(js_name = scriptGuide, unchecked_return_type = "StepGuide")]
+pub fn script_guide(step: &str) -> Result<JsValue, JsValue> {
+    to_js(coachflow::guide::script_guide(boundary::parse_step(step).map_err(throw)?))
+}
+
+/// The questions that show a coach is partnering in one phase of a session.
+#[wasm_bindgen(js_name = partnershipPrompts, unchecked_return_type = "PhasePrompts")]
+pub fn partnership_prompts(
+    #[wasm_bindgen(unchecked_param_type = "PartnershipPhase")] phase: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(coachflow::guide::partnership_prompts(boundary::parse_phase(phase).map_err(throw)?))
+}
+
+/// The six signs that a coach was not partnering.
+#[wasm_bindgen(js_name = partneringSignals, unchecked_return_type = "SignalText[]")]
+pub fn partnering_signals() -> Result<JsValue, JsValue> {
+    to_js(&coachflow::guide::partnering_signals())
+}
+
+/// The five phases of the coaching process.
+#[wasm_bindgen(js_name = processPhases, unchecked_return_type = "ProcessPhase[]")]
+pub fn process_phases() -> Result<JsValue, JsValue> {
+    to_js(&coachflow::guide::process_phases())
+}
+
 /// The version of the coachflow package, such as `0.1.0`.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -75,6 +75,8 @@ fn typescript_type(rust_type: &str) -> &'static str {
         "BTreeMap<String, f64>" => "Record<string, number>",
         "Map<String, Value>" => "Record<string, unknown>",
         "Vec<ActionItem>" => "ActionItem[]",
+        "PhaseChecks" => "PhaseChecks",
+        "Vec<PartneringSignal>" => "PartneringSignal[]",
         "Policy" => "Partial<Policy>",
         "Role" => "Role",
         "MeetingKind" => "MeetingKind",

@@ -1,6 +1,6 @@
 // Type-checked (tsc --noEmit --strict) against the shipped .d.ts: the types are real, not `any`.
-import { Engagement, CoachflowError } from "../pkg/index.js";
-import type { CheckResult, EngagementEvent, Finding, Limits, Requirement, Role, Stage, View } from "../pkg/index.js";
+import { Engagement, CoachflowError, partnershipPrompts, responsibilities, scriptGuide } from "../pkg/index.js";
+import type { CheckResult, EngagementEvent, Finding, Limits, PhaseChecks, Requirement, Role, Stage, View } from "../pkg/index.js";
 
 const opened: EngagementEvent = {
   engagement: "e-1",
@@ -46,3 +46,14 @@ engagement.requirements("coachingg");
 // @ts-expect-error: an engagement_opened event needs a coachee
 const incomplete: EngagementEvent = { engagement: "e", at: "x", actor: "a", type: "engagement_opened", supervisor: "s" };
 void incomplete;
+
+const ids: string[] = responsibilities("coach").map((item) => item.id);
+const questions: string[] = scriptGuide("key_outcomes").questions.concat(partnershipPrompts("closing").questions);
+const phases: PhaseChecks = { opening: true, checking_in: true, meaning_making: false, action_planning: true, closing: true };
+const review: EngagementEvent = { engagement: "e", at: "x", actor: "k", type: "partnership_reviewed", session: 1, phases, signals: ["stayed_on_problem"] };
+void ids; void questions; void review;
+// @ts-expect-error: not a phase
+partnershipPrompts("middle");
+// @ts-expect-error: a review names every phase
+const partial: PhaseChecks = { opening: true };
+void partial;

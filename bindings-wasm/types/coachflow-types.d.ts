@@ -2,7 +2,7 @@
 
 export type Stage = "pre_work" | "goal_setting" | "coaching" | "final_review" | "completed" | "discontinued";
 export type Role = "coachee" | "supervisor" | "coach" | "program_admin";
-export type EventType = "engagement_opened" | "coach_assigned" | "coach_replaced" | "orientation_completed" | "preliminary_goals_discussed" | "responsibilities_acknowledged" | "meeting_scheduled" | "meeting_held" | "meeting_cancelled" | "confidentiality_agreed" | "goal_agreed" | "goal_revised" | "goal_progress_noted" | "goal_assessed" | "final_review_recorded" | "session_scheduled" | "session_rescheduled" | "session_cancelled" | "session_missed" | "session_started" | "script_step" | "session_ended" | "action_completed" | "action_dropped" | "assessment_recorded" | "rater_feedback_recorded" | "survey_closed" | "progress_feedback_given" | "engagement_level_rated" | "summary_shared" | "consent_granted" | "consent_revoked" | "disclosure_recorded" | "stage_advanced" | "engagement_discontinued" | "sponsor_informed";
+export type EventType = "engagement_opened" | "coach_assigned" | "coach_replaced" | "orientation_completed" | "preliminary_goals_discussed" | "responsibilities_acknowledged" | "meeting_scheduled" | "meeting_held" | "meeting_cancelled" | "confidentiality_agreed" | "goal_agreed" | "goal_revised" | "goal_progress_noted" | "goal_assessed" | "final_review_recorded" | "session_scheduled" | "session_rescheduled" | "session_cancelled" | "session_missed" | "session_started" | "script_step" | "session_ended" | "action_completed" | "action_dropped" | "assessment_recorded" | "rater_feedback_recorded" | "survey_closed" | "partnership_reviewed" | "progress_feedback_given" | "engagement_level_rated" | "summary_shared" | "consent_granted" | "consent_revoked" | "disclosure_recorded" | "stage_advanced" | "engagement_discontinued" | "sponsor_informed";
 export type RuleCode = "unsupported_schema" | "invalid_event" | "limit_exceeded" | "unknown_event_type" | "sequence_gap" | "duplicate_seq" | "time_went_backwards" | "not_a_participant" | "actor_not_permitted" | "duplicate_participant" | "not_opened" | "already_opened" | "wrong_stage" | "engagement_closed" | "invalid_transition" | "coach_not_assigned" | "orientation_incomplete" | "preliminary_discussion_missing" | "goal_setting_meeting_not_held" | "too_few_goals" | "confidentiality_not_agreed" | "responsibilities_not_acknowledged" | "sessions_remaining" | "open_sessions" | "midpoint_check_in_missing" | "final_review_not_held" | "goals_not_assessed" | "discontinuation_without_discussion" | "coach_already_assigned" | "already_acknowledged" | "duplicate_id" | "unknown_reference" | "missing_attendee" | "meeting_already_held" | "midpoint_already_held" | "midpoint_too_early" | "midpoint_disabled" | "goal_not_aligned" | "goal_without_measure" | "session_out_of_order" | "session_limit_reached" | "session_not_scheduled" | "session_in_progress" | "supervisor_in_session" | "third_party_in_session" | "session_not_in_progress" | "session_not_held" | "unknown_step" | "script_step_out_of_order" | "script_step_repeated" | "script_step_not_applicable" | "required_steps_missing" | "actions_not_reviewed" | "no_next_appointment" | "survey_already_closed" | "confidentiality_limits_unstated" | "agreement_not_reviewed_in_meeting" | "disclosure_outside_limits";
 export type BoundaryCode = "invalid_argument" | "io_error" | "internal_error";
 export type MeetingKind = "goal_setting" | "midpoint_check_in" | "alignment" | "final_review";
@@ -196,6 +196,14 @@ export interface SurveyClosedEvent extends EventEnvelope {
   survey: string;
 }
 
+export interface PartnershipReviewedEvent extends EventEnvelope {
+  type: "partnership_reviewed";
+  session: number;
+  phases: PhaseChecks;
+  signals?: PartneringSignal[];
+  note?: string;
+}
+
 export interface ProgressFeedbackGivenEvent extends EventEnvelope {
   type: "progress_feedback_given";
   note: string;
@@ -277,6 +285,7 @@ export type EngagementEvent =
   | AssessmentRecordedEvent
   | RaterFeedbackRecordedEvent
   | SurveyClosedEvent
+  | PartnershipReviewedEvent
   | ProgressFeedbackGivenEvent
   | EngagementLevelRatedEvent
   | SummarySharedEvent
@@ -395,6 +404,7 @@ export interface Metrics {
   goals_partially_achieved: number;
   goals_not_achieved: number;
   goals_dropped: number;
+  partnership_reviews: number;
 }
 
 /** Whether a participant may see a record, and why. */
@@ -412,4 +422,59 @@ export interface Visibility {
     | "not_visible"
     | "below_anonymity_threshold";
   message: string;
+}
+
+/** The phases of a session in which a coach checks that they partnered (`partnership_reviewed`). */
+export type PartnershipPhase = "opening" | "checking_in" | "meaning_making" | "action_planning" | "closing";
+
+/** Signs of not partnering, as `partnership_reviewed.signals` names them. */
+export type PartneringSignal =
+  | "made_meaning_for_them"
+  | "stayed_on_problem"
+  | "withheld_observations"
+  | "did_not_acknowledge"
+  | "completed_their_sentences"
+  | "led_instead_of_followed";
+
+/** Each of the five phases, `true` when the coach partnered in it. */
+export type PhaseChecks = Record<PartnershipPhase, boolean>;
+
+/** What a role commits to (the coaching guide). */
+export interface Responsibility {
+  id: string;
+  text: string;
+  locale: string;
+}
+
+/** What a step of the built-in session script is for, who leads it, what a coach can ask. */
+export interface StepGuide {
+  step: string;
+  purpose: string;
+  leads: Role[];
+  questions: string[];
+  locale: string;
+}
+
+/** The questions that show a coach is partnering in one phase of a session. */
+export interface PhasePrompts {
+  phase: PartnershipPhase;
+  questions: string[];
+  locale: string;
+}
+
+/** A sign that a coach was not partnering. */
+export interface SignalText {
+  code: PartneringSignal;
+  text: string;
+  locale: string;
+}
+
+/** One phase of the coaching process, with its stages and event types. */
+export interface ProcessPhase {
+  id: string;
+  name: string;
+  summary: string;
+  stages: Stage[];
+  event_types: EventType[];
+  locale: string;
 }

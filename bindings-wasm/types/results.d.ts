@@ -106,6 +106,7 @@ export interface Metrics {
   goals_partially_achieved: number;
   goals_not_achieved: number;
   goals_dropped: number;
+  partnership_reviews: number;
 }
 
 /** Whether a participant may see a record, and why. */
@@ -123,4 +124,59 @@ export interface Visibility {
     | "not_visible"
     | "below_anonymity_threshold";
   message: string;
+}
+
+/** The phases of a session in which a coach checks that they partnered (`partnership_reviewed`). */
+export type PartnershipPhase = "opening" | "checking_in" | "meaning_making" | "action_planning" | "closing";
+
+/** Signs of not partnering, as `partnership_reviewed.signals` names them. */
+export type PartneringSignal =
+  | "made_meaning_for_them"
+  | "stayed_on_problem"
+  | "withheld_observations"
+  | "did_not_acknowledge"
+  | "completed_their_sentences"
+  | "led_instead_of_followed";
+
+/** Each of the five phases, `true` when the coach partnered in it. */
+export type PhaseChecks = Record<PartnershipPhase, boolean>;
+
+/** What a role commits to (the coaching guide). */
+export interface Responsibility {
+  id: string;
+  text: string;
+  locale: string;
+}
+
+/** What a step of the built-in session script is for, who leads it, what a coach can ask. */
+export interface StepGuide {
+  step: string;
+  purpose: string;
+  leads: Role[];
+  questions: string[];
+  locale: string;
+}
+
+/** The questions that show a coach is partnering in one phase of a session. */
+export interface PhasePrompts {
+  phase: PartnershipPhase;
+  questions: string[];
+  locale: string;
+}
+
+/** A sign that a coach was not partnering. */
+export interface SignalText {
+  code: PartneringSignal;
+  text: string;
+  locale: string;
+}
+
+/** One phase of the coaching process, with its stages and event types. */
+export interface ProcessPhase {
+  id: string;
+  name: string;
+  summary: string;
+  stages: Stage[];
+  event_types: EventType[];
+  locale: string;
 }

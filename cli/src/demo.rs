@@ -17,6 +17,16 @@ pub fn sample_events() -> Vec<Value> {
     builder.open(json!({})).pre_work().advance("sam", "goal_setting").goal_setting(2).advance("kim", "coaching");
     for number in 1..=6 {
         builder.session(number, number < 6);
+        if number == 1 {
+            let phases = json!({"opening": true, "checking_in": true, "meaning_making": false,
+                                "action_planning": true, "closing": true});
+            builder.event(
+                "kim",
+                "partnership_reviewed",
+                json!({"session": 1, "phases": phases,
+                "signals": ["made_meaning_for_them"], "note": "I offered my own reading of the conflict too early."}),
+            );
+        }
     }
     builder.final_review(2);
     builder.events
@@ -71,6 +81,17 @@ fn print_obligations(out: &mut impl Write, engagement: &Engagement, event: &Even
     Ok(())
 }
 
+/// The session guide, step by step, before the first session.
+fn print_session_guide(out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "      the session guide (coachflow guide --step STEP):")?;
+    for step in coachflow::BuiltinStep::ALL {
+        let guide = coachflow::guide::script_guide(*step);
+        let first = guide.questions.first().copied().unwrap_or_default();
+        writeln!(out, "        {:<18} {}  e.g. \"{first}\"", step.as_str(), guide.purpose)?;
+    }
+    Ok(())
+}
+
 /// Prints the narrated demo.
 pub fn run(out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "coachflow demo: one supervisor-partnered engagement, pre-work to completion\n")?;
@@ -115,6 +136,25 @@ pub fn run(out: &mut impl Write) -> io::Result<()> {
             }
             writeln!(out)?;
         }
+        if matches!(&snapshot.body, EventBody::SessionStarted(started) if started.session == 1) {
+            print_session_guide(out)?;
+        }
+        if kind == coachflow::EventType::ResponsibilitiesAcknowledged {
+            if let Some(role) = engagement.role_of(&snapshot.actor) {
+                let items = coachflow::guide::responsibilities(role);
+                let first = items.first().map(|item| item.text).unwrap_or_default();
+                writeln!(out, "      acknowledges the {} responsibilities of the {role}, first: {first}", items.len())?;
+            }
+        }
+        if let EventBody::PartnershipReviewed(review) = &snapshot.body {
+            let signals: Vec<&str> = review.signals.iter().flatten().map(|signal| signal.as_str()).collect();
+            writeln!(
+                out,
+                "      the coach's self-review (only the coach sees it): meaning making {}, signals: {}",
+                if review.phases.meaning_making { "partnered" } else { "not partnered" },
+                signals.join(", ")
+            )?;
+        }
         let after_third = matches!(&snapshot.body, EventBody::SessionEnded(ended) if ended.session == 3);
         if kind == coachflow::EventType::EngagementOpened || after_third || engagement.stage() == Stage::Completed {
             print_obligations(out, &engagement, &snapshot)?;
@@ -137,5 +177,7 @@ mod tests {
         assert!(text.contains("confidentiality_not_agreed"));
         assert!(text.contains("[x] S8"));
         assert!(text.contains("obligations as of"));
+        assert!(text.contains("the session guide") && text.contains("key_outcomes"), "{text}");
+        assert!(text.contains("the coach's self-review"), "{text}");
     }
 }

@@ -288,6 +288,9 @@ fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
     builder.event(&coach, "engagement_level_rated", json!({"level": level}));
     let stop_after =
         if fate < 20 { Some(1 + u32::try_from(rng.below(u64::from(sessions - 1))).unwrap_or(0)) } else { None };
+    // How often this coach reviews their own partnering after a session, and how often a
+    // phase goes well: coaches differ, which the notebook's partnering rates show.
+    let (review_rate, partnering) = (rng.below(101), 60 + rng.below(40));
     for number in 1..=sessions {
         if rng.chance(10) {
             let starts = builder.later(60 * 24 * 7);
@@ -298,6 +301,22 @@ fn synthesize(builder: &mut EngagementBuilder, rng: &mut SplitMix) {
             );
         }
         builder.session(number, number < sessions);
+        if rng.chance(review_rate) {
+            let mut phases = serde_json::Map::new();
+            for phase in coachflow::PartnershipPhase::ALL {
+                phases.insert(phase.as_str().into(), json!(rng.chance(partnering)));
+            }
+            let signals: Vec<&str> = coachflow::PartneringSignal::ALL
+                .iter()
+                .filter(|_| rng.chance(100 - partnering))
+                .map(|signal| signal.as_str())
+                .collect();
+            builder.event(
+                &coach,
+                "partnership_reviewed",
+                json!({"session": number, "phases": phases, "signals": signals}),
+            );
+        }
         builder.event(
             &coachee,
             "goal_progress_noted",

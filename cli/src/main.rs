@@ -44,6 +44,22 @@ fn read_role(name: &str) -> Result<coachflow::Role, String> {
     coachflow::boundary::parse_role(name).map_err(|error| error.message)
 }
 
+/// Reads one of a closed vocabulary's names, listing them all when it is not one.
+fn read_name<T: Copy + std::str::FromStr + std::fmt::Display>(name: &str, all: &[T]) -> Result<T, String> {
+    name.parse().map_err(|_| {
+        let names: Vec<String> = all.iter().map(ToString::to_string).collect();
+        format!("`{name}` is not one of {}", names.join(", "))
+    })
+}
+
+fn read_step(name: &str) -> Result<coachflow::BuiltinStep, String> {
+    read_name(name, coachflow::BuiltinStep::ALL)
+}
+
+fn read_phase(name: &str) -> Result<coachflow::PartnershipPhase, String> {
+    read_name(name, coachflow::PartnershipPhase::ALL)
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Replay a sample engagement from pre-work to completion, explaining each step.
@@ -122,6 +138,27 @@ enum Command {
     /// Print the tables of rules and of rule codes (Markdown), as in docs/rules.md.
     #[command(after_help = "Example:\n  coachflow codes | grep session")]
     Codes,
+    /// Print the coaching guide: what each role commits to, the session steps with questions to
+    /// ask, partnering prompts per phase, the signs of not partnering, the coaching process.
+    #[command(
+        after_help = "Examples:\n  coachflow guide\n  coachflow guide --role supervisor\n  coachflow guide --step key_outcomes\n  coachflow guide --phase closing\n  coachflow guide --json"
+    )]
+    Guide {
+        /// Only this role's responsibilities: coachee, supervisor, coach or program_admin.
+        #[arg(long, value_name = "ROLE", value_parser = read_role)]
+        role: Option<coachflow::Role>,
+        /// Only this session step: check_in, session_goal, assignment_review, coaching,
+        /// action_commitment, key_outcomes, next_assignment or session_feedback.
+        #[arg(long, value_name = "STEP", value_parser = read_step)]
+        step: Option<coachflow::BuiltinStep>,
+        /// Only this partnership phase: opening, checking_in, meaning_making, action_planning
+        /// or closing.
+        #[arg(long, value_name = "PHASE", value_parser = read_phase)]
+        phase: Option<coachflow::PartnershipPhase>,
+        /// The whole guide as JSON (what every binding's accessors return).
+        #[arg(long, conflicts_with_all = ["role", "step", "phase"])]
+        json: bool,
+    },
     /// Print the reference of every event type: fields, who may record it, in which stages (Markdown).
     #[command(after_help = "Example:\n  coachflow events > events.md")]
     Events,
@@ -180,6 +217,10 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
         }
         Command::Diagram => out.write_all(coachflow::mermaid_diagram().as_bytes()).map(|()| true),
         Command::Codes => write!(out, "{}\n{}", reference::rules_table(), reference::codes_table()).map(|()| true),
+        Command::Guide { json: true, .. } => writeln!(out, "{}", coachflow::guide::guide_json()).map(|()| true),
+        Command::Guide { role, step, phase, .. } => {
+            out.write_all(reference::guide_text(role, step, phase).as_bytes()).map(|()| true)
+        }
         Command::Events => out.write_all(reference::events_markdown().as_bytes()).map(|()| true),
         Command::Generate { engagements, seed, out: file } => generate_log(engagements, seed, file.as_deref(), out),
     }

@@ -3,7 +3,7 @@
 //! tables the engine itself reads, and tests keep the committed copies identical.
 
 use coachflow::{accepted_stages, permitted_roles};
-use coachflow::{Code, EventType, Role, Stage};
+use coachflow::{BuiltinStep, Code, EventType, PartneringSignal, PartnershipPhase, Role, Stage};
 use coachflow::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup};
 use std::fmt::Write;
 
@@ -40,7 +40,9 @@ fn json_type(rust_type: &str) -> Option<String> {
         "f64" => "number".into(),
         "BTreeMap<String, f64>" => "object of numbers".into(),
         "Map<String, Value>" => "object".into(),
-        "Vec<ActionItem>" => "list of `{action, text, due}` objects".into(),
+        "Vec<ActionItem>" => "list of `{id, description, due}` objects".into(),
+        "PhaseChecks" => "object naming each of `opening`, `checking_in`, `meaning_making`, `action_planning`, `closing` once, with `true` or `false`".into(),
+        "Vec<PartneringSignal>" => format!("list of {}", code_list(PartneringSignal::ALL, PartneringSignal::as_str)),
         "Policy" => "[policy](#policy) object".into(),
         "StepContent" => "depends on `step`".into(),
         "Role" => format!("one of {}", code_list(Role::ALL, Role::as_str)),
@@ -111,6 +113,53 @@ pub fn events_markdown() -> String {
     doc
 }
 
+/// The coaching guide as text for people: all of it, or only the parts asked for (a role's
+/// responsibilities, a script step, a partnership phase).
+pub fn guide_text(role: Option<Role>, step: Option<BuiltinStep>, phase: Option<PartnershipPhase>) -> String {
+    use coachflow::guide;
+    let everything = role.is_none() && step.is_none() && phase.is_none();
+    let mut out = String::new();
+    let roles: Vec<Role> = if everything { Role::ALL.to_vec() } else { role.into_iter().collect() };
+    for role in roles {
+        let _ = writeln!(out, "Responsibilities of the {role}:");
+        for item in guide::responsibilities(role) {
+            let _ = writeln!(out, "  - {} ({})", item.text, item.id);
+        }
+        out.push('\n');
+    }
+    let steps: Vec<BuiltinStep> = if everything { BuiltinStep::ALL.to_vec() } else { step.into_iter().collect() };
+    for step in steps {
+        let guide = guide::script_guide(step);
+        let leads: Vec<&str> = guide.leads.iter().map(|role| role.as_str()).collect();
+        let _ = writeln!(out, "Session step {step} (led by {}): {}", leads.join(" and "), guide.purpose);
+        for question in guide.questions {
+            let _ = writeln!(out, "  ? {question}");
+        }
+        out.push('\n');
+    }
+    let phases: Vec<PartnershipPhase> =
+        if everything { PartnershipPhase::ALL.to_vec() } else { phase.into_iter().collect() };
+    for phase in phases {
+        let _ = writeln!(out, "Partnering while {}:", phase.as_str().replace('_', " "));
+        for question in guide::partnership_prompts(phase).questions {
+            let _ = writeln!(out, "  ? {question}");
+        }
+        out.push('\n');
+    }
+    if everything {
+        out.push_str("Signs of not partnering (partnership_reviewed.signals):\n");
+        for signal in guide::partnering_signals() {
+            let _ = writeln!(out, "  - {}: {}", signal.code, signal.text);
+        }
+        out.push_str("\nThe coaching process:\n");
+        for (number, phase) in guide::process_phases().iter().enumerate() {
+            let stages: Vec<&str> = phase.stages.iter().map(|stage| stage.as_str()).collect();
+            let _ = writeln!(out, "  {}. {} ({}): {}", number + 1, phase.name, stages.join(", "), phase.summary);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +172,16 @@ mod tests {
                 assert!(!field.description.trim().is_empty(), "{kind}.{} has no description", field.name);
             }
         }
+    }
+
+    #[test]
+    fn the_guide_prints_everything_or_what_was_asked() {
+        let all = guide_text(None, None, None);
+        assert!(
+            all.contains("Responsibilities of the program_admin") && all.contains("Partnering while meaning making")
+        );
+        let one = guide_text(None, Some(BuiltinStep::KeyOutcomes), None);
+        assert!(one.starts_with("Session step key_outcomes (led by coachee)") && !one.contains("Responsibilities"));
     }
 
     #[test]

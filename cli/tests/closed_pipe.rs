@@ -49,6 +49,7 @@ fn subcommands(log: &str) -> Vec<Vec<String>> {
         vec!["diagram"],
         vec!["codes"],
         vec!["events"],
+        vec!["guide"],
         vec!["generate", "--engagements", "300"],
     ]
     .into_iter()

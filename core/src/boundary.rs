@@ -157,6 +157,21 @@ pub fn parse_role(name: &str) -> Result<Role, BoundaryError> {
     name.parse().map_err(|error| BoundaryError::invalid_argument(format!("{error}; roles are {}", names(Role::ALL))))
 }
 
+/// Reads the name of a built-in session step (`check_in`, `session_goal`, ...).
+pub fn parse_step(name: &str) -> Result<crate::model::BuiltinStep, BoundaryError> {
+    use crate::model::BuiltinStep;
+    name.parse()
+        .map_err(|error| BoundaryError::invalid_argument(format!("{error}; steps are {}", names(BuiltinStep::ALL))))
+}
+
+/// Reads the name of a partnership phase (`opening`, `checking_in`, ...).
+pub fn parse_phase(name: &str) -> Result<crate::model::PartnershipPhase, BoundaryError> {
+    use crate::model::PartnershipPhase;
+    name.parse().map_err(|error| {
+        BoundaryError::invalid_argument(format!("{error}; phases are {}", names(PartnershipPhase::ALL)))
+    })
+}
+
 /// Reads a calendar date written `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, BoundaryError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|error| {

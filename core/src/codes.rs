@@ -142,7 +142,7 @@ codes! {
     /// Q4/P1: the session is not in progress.
     SessionNotInProgress = "session_not_in_progress": "Q4/P1: the session is not started, or already ended",
     /// F4: a session is opened by consent, or reviewed, only once it has ended.
-    SessionNotHeld = "session_not_held": "F4: the session has not ended yet",
+    SessionNotHeld = "session_not_held": "F4/K1: the session has not ended yet",
     /// P1: the step name is not in the programme's script.
     UnknownStep = "unknown_step": "P1: the step is not in the programme's script",
     /// P1: a step recorded after a later step.

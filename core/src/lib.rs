@@ -21,8 +21,9 @@
 //!
 //! # Modules
 //!
-//! Everything is re-exported from the crate root, except four namespaces for distinct
-//! audiences: [`event`] (the log format: payload types of every event type), [`log`] (JSON
+//! Everything is re-exported from the crate root, except five namespaces for distinct
+//! audiences: [`event`] (the log format: payload types of every event type), [`guide`] (the
+//! coaching guide as data), [`log`] (JSON
 //! Lines logs of many engagements), [`boundary`] (what every language binding shares) and
 //! [`conformance`] (the shared test vectors). The private modules, in dependency order:
 //!
@@ -68,6 +69,7 @@ mod views;
 pub mod boundary;
 pub mod conformance;
 pub mod event;
+pub mod guide;
 pub mod log;
 
 pub use codes::{Code, UnknownCode};
@@ -80,8 +82,8 @@ pub use finding::{Finding, Rejection};
 pub use limits::Limits;
 pub use metrics::{Metrics, METRICS_COLUMNS};
 pub use model::{
-    BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, MidpointCheckIn, Policy, RaterGroup, Role,
-    ScriptEnforcement, Stage, StepDefinition, UnknownName, DEFAULT_SCRIPT,
+    BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, MidpointCheckIn, PartneringSignal, PartnershipPhase,
+    Policy, RaterGroup, Role, ScriptEnforcement, Stage, StepDefinition, UnknownName, DEFAULT_SCRIPT,
 };
 pub use obligations::{Obligation, ObligationKind};
 pub use record::RecordRef;
@@ -89,7 +91,8 @@ pub use rules::{rules_table, Rule};
 pub use state::{
     Action, ActionStatus, Assessment, CoachChange, ConfidentialityAgreement, ConsentGrant, Disclosure, Discontinuation,
     FinalReview, Goal, GoalAssessment, GoalProgress, LevelRating, Meeting, MeetingStatus, Note, Participants,
-    RaterResponse, RecordedStep, Session, SessionCancellation, SessionStatus, StageEntry,
+    PartnershipReview, RaterResponse, RecordedStep, Session, SessionCancellation, SessionStatus, StageEntry,
+    SurveyClosure,
 };
 pub use survey::{aggregate_survey, GroupScores, SurveyView};
 pub use views::{

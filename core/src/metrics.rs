@@ -63,6 +63,8 @@ pub struct Metrics {
     pub goals_not_achieved: u32,
     /// Goals dropped.
     pub goals_dropped: u32,
+    /// Held sessions the coach reviewed their partnering in (K1); nothing else of the reviews.
+    pub partnership_reviews: u32,
 }
 
 /// The field names of [`Metrics`], in order: the columns of a CSV export.
@@ -93,6 +95,7 @@ pub const METRICS_COLUMNS: &[&str] = &[
     "goals_partially_achieved",
     "goals_not_achieved",
     "goals_dropped",
+    "partnership_reviews",
 ];
 
 fn count(iter: impl Iterator<Item = bool>) -> u32 {
@@ -140,6 +143,7 @@ impl Engagement {
             goals_partially_achieved: outcomes(GoalOutcome::PartiallyAchieved),
             goals_not_achieved: outcomes(GoalOutcome::NotAchieved),
             goals_dropped: outcomes(GoalOutcome::Dropped),
+            partnership_reviews: u32::try_from(view.partnership_reviews).unwrap_or(u32::MAX),
         }
     }
 }

@@ -231,6 +231,41 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// The phases of a session in which a coach can check that they partner with the coachee
+    /// (section 5; `partnership_reviewed.phases`).
+    PartnershipPhase {
+        /// Agreeing how to work together today.
+        Opening = "opening",
+        /// Checking in on progress during the conversation.
+        CheckingIn = "checking_in",
+        /// Letting the coachee make their own meaning.
+        MeaningMaking = "meaning_making",
+        /// Planning the coachee's actions.
+        ActionPlanning = "action_planning",
+        /// Closing the conversation.
+        Closing = "closing",
+    }
+}
+
+vocabulary! {
+    /// The signs that a coach was not partnering (section 5; `partnership_reviewed.signals`).
+    PartneringSignal {
+        /// Drew the conclusions instead of asking the coachee.
+        MadeMeaningForThem = "made_meaning_for_them",
+        /// Stayed with the problem rather than the person.
+        StayedOnProblem = "stayed_on_problem",
+        /// Kept observations back, or held on to wrong ones.
+        WithheldObservations = "withheld_observations",
+        /// Did not acknowledge the coachee's strengths.
+        DidNotAcknowledge = "did_not_acknowledge",
+        /// Finished the coachee's sentences.
+        CompletedTheirSentences = "completed_their_sentences",
+        /// Led instead of following.
+        LedInsteadOfFollowed = "led_instead_of_followed",
+    }
+}
+
 /// One step of a session script (section 5, P4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -426,4 +461,4 @@ impl Measured for Policy {
     }
 }
 
-nothing_to_measure!(Role, MeetingKind, GoalOutcome, RaterGroup, EngagementLevel);
+nothing_to_measure!(Role, MeetingKind, GoalOutcome, RaterGroup, EngagementLevel, PartneringSignal);

@@ -94,6 +94,7 @@ rules! {
     P2 = "P2", section "5", "a session ends with its required steps (rejected under `strict`, a warning under `advisory`)", [RequiredStepsMissing],
     P3 = "P3", section "5", "warnings: open actions not reviewed, no next assignment while sessions remain", [ActionsNotReviewed, NoNextAppointment],
     P4 = "P4", section "5", "a programme's own script is a non-empty list of well-formed, distinct steps", [InvalidEvent],
+    K1 = "K1", section "5", "the coach reviews their partnering once per ended session, naming each of the five phases", [SessionNotHeld, DuplicateId, InvalidEvent],
     F1 = "F1", section "6", "the coach states the limits of confidentiality", [ConfidentialityLimitsUnstated],
     F2 = "F2", section "6", "the agreement is reviewed in a held goal-setting or alignment meeting", [AgreementNotReviewedInMeeting],
     F3 = "F3", section "6", "what the coachee provides stays between coachee and coach unless opened by consent", [],

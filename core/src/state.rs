@@ -3,8 +3,8 @@
 //! These are plain data, readable by anyone holding the [`Engagement`](crate::Engagement).
 //! They are the full, unfiltered record: never hand them to a participant directly.
 
-use crate::event::{ActionItem, TextList, Timestamp};
-use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, RaterGroup, Role, Stage};
+use crate::event::{ActionItem, PhaseChecks, TextList, Timestamp};
+use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, RaterGroup, Role, Stage};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -294,6 +294,21 @@ pub struct RaterResponse {
     pub scores: BTreeMap<String, f64>,
     /// Comment.
     pub comment: Option<String>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// The coach's review of how they partnered in one session (K1): only the coach sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartnershipReview {
+    /// The session reviewed.
+    pub session: u32,
+    /// Each phase, `true` when the coach partnered in it.
+    pub phases: PhaseChecks,
+    /// Signs of not partnering the coach noticed.
+    pub signals: Vec<PartneringSignal>,
+    /// The coach's note.
+    pub note: Option<String>,
     /// When.
     pub at: Timestamp,
 }

@@ -15,7 +15,7 @@ use crate::record::RecordRef;
 use crate::rules::Rule;
 use crate::state::{
     Action, ActionStatus, Assessment, ConsentGrant, Disclosure, FinalReview, Goal, LevelRating, MeetingStatus, Note,
-    Session, SessionCancellation, SessionStatus, StageEntry,
+    PartnershipReview, Session, SessionCancellation, SessionStatus, StageEntry,
 };
 use crate::survey::SurveyView;
 use chrono::NaiveDate;
@@ -210,6 +210,10 @@ pub struct FullView {
     pub sponsor_explanations: Vec<Note>,
     /// Records the coachee has opened, and to whom.
     pub consents: Vec<ConsentGrant>,
+    /// The coach's reviews of their own partnering (K1): in the coach's view only; the
+    /// coachee's view leaves the field out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partnership_reviews: Option<Vec<PartnershipReview>>,
 }
 
 /// A session as the supervisor sees it: that it is occurring, and when.
@@ -358,6 +362,8 @@ pub struct ProgramAdminView {
     pub disclosures: Vec<DisclosureFact>,
     /// Records opened to programme admins by consent.
     pub shared: SharedRecords,
+    /// How many held sessions the coach reviewed their partnering in (the count only).
+    pub partnership_reviews: usize,
 }
 
 impl Engagement {
@@ -380,8 +386,8 @@ impl Engagement {
 
     fn view_for(&self, viewer: &str, role: Role) -> View {
         match role {
-            Role::Coachee => View::Coachee(self.full_view(viewer)),
-            Role::Coach => View::Coach(self.full_view(viewer)),
+            Role::Coachee => View::Coachee(self.full_view(viewer, false)),
+            Role::Coach => View::Coach(self.full_view(viewer, true)),
             Role::Supervisor => View::Supervisor(self.supervisor_view(viewer)),
             Role::ProgramAdmin => View::ProgramAdmin(self.program_admin_view(viewer)),
         }
@@ -439,7 +445,7 @@ impl Engagement {
             .collect()
     }
 
-    fn full_view(&self, viewer: &str) -> FullView {
+    fn full_view(&self, viewer: &str, coach: bool) -> FullView {
         FullView {
             common: self.common_view(viewer),
             sessions: self
@@ -468,6 +474,7 @@ impl Engagement {
             discontinuation_reason: self.discontinuation().map(|ended| ended.reason.clone()),
             sponsor_explanations: self.sponsor_explanations().to_vec(),
             consents: self.consents().to_vec(),
+            partnership_reviews: coach.then(|| self.partnership_reviews().to_vec()),
         }
     }
 
@@ -536,6 +543,7 @@ impl Engagement {
                 })
                 .collect(),
             shared: self.shared_with(Role::ProgramAdmin),
+            partnership_reviews: self.partnership_reviews().len(),
         }
     }
 

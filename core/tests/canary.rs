@@ -37,6 +37,8 @@ enum Kind {
     /// A 360 comment; shown once its survey is closed (R3) if its group is shown (R2), opened
     /// by `survey:<id>`.
     SurveyComment { survey: String, group: String },
+    /// The coach's own partnership review note: the coach only.
+    CoachOnly,
     /// Rater ids and meta: nobody.
     Nobody,
     /// Replaced by a later record (a second assessment of a goal): nobody.
@@ -262,6 +264,14 @@ impl Walk {
             self.emit(actor, "script_step", payload, p, true);
         }
         self.emit(K, "session_ended", json!({"session": number}), vec![], true);
+        if self.chance(60) {
+            let mut p = Vec::new();
+            let note = self.text(Kind::CoachOnly, &mut p);
+            let phases = json!({"opening": true, "checking_in": self.chance(50), "meaning_making": true,
+                                "action_planning": self.chance(50), "closing": true});
+            let review = json!({"session": number, "phases": phases, "signals": ["stayed_on_problem"], "note": note});
+            self.emit(K, "partnership_reviewed", review, p, true);
+        }
     }
 
     fn discontinue(&mut self) {
@@ -395,6 +405,7 @@ impl Walk {
                     && (pair || shared(format!("survey:{survey}")))
                     && self.group_shown(survey, group)
             }
+            Kind::CoachOnly => role == Role::Coach,
             Kind::Nobody | Kind::Replaced => false,
         }
     }
@@ -547,6 +558,8 @@ impl Walk {
             json!({"type": "stage_advanced", "to": stage}),
             json!({"type": "engagement_discontinued", "initiated_by": "coach", "reason": "r", "mutual_discussion": true}),
             json!({"type": "sponsor_informed", "explanation": "e"}),
+            json!({"type": "partnership_reviewed", "session": session, "phases": {"opening": true, "checking_in": true,
+                   "meaning_making": false, "action_planning": true, "closing": true}, "note": "n"}),
         ];
         choices[self.roll(choices.len() as u64) as usize].clone()
     }

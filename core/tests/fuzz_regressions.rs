@@ -44,7 +44,7 @@ fn kept_views_inputs_still_pass() {
 fn structured_inputs_reach_many_accepted_event_types() {
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;
     let mut accepted = BTreeSet::new();
-    for _ in 0..3000 {
+    for _ in 0..6000 {
         let data: Vec<u8> = (0..400)
             .map(|_| {
                 state ^= state << 13;

@@ -908,12 +908,12 @@ def channels():
                                             "excludes": ["CANARY-FEEDBACK-COMMENT", "\"rating\""]}}))
 
     log = Log().to_coaching()
-    for rater, scores in [("p1", {"listening": 4, "CANARY-ITEM-RARE": 1}), ("p2", {"listening": 2}), ("p3", {"listening": 3})]:
+    for rater, scores in [("p1", {"listening": 4, "CANARY-ITEM-RARE": 1}), ("p2", {"listening": 2}), ("p3", {"listening": 4})]:
         log.add(COACH, "rater_feedback_recorded", survey="s1", rater=rater, group="peer", scores=scores)
     log.add(COACH, "rater_feedback_recorded", survey="s1", rater="me", group="self", scores={"listening": 5, "CANARY-SELF-ITEM": 4})
     log.add(COACH, "survey_closed", survey="s1")
     out.append(vector("360 per item: an item's mean appears only when min_raters of its group answered it", ["R2"], log,
-                      views={"coachee": {"contains": ["\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.0}",
+                      views={"coachee": {"contains": ["\"group\":\"peer\",\"responses\":3,\"scores\":{\"listening\":3.3333333333333335}",
                                                       "CANARY-SELF-ITEM"],
                                          "excludes": ["CANARY-ITEM-RARE"]}}))
 
@@ -990,6 +990,53 @@ def channels():
                       rejected=[rejected(i, "invalid_event"), rejected(j, "invalid_event"), rejected(k, "invalid_event"),
                                 rejected(l, "duplicate_participant"), rejected(m, "duplicate_participant"),
                                 rejected(n, "duplicate_participant"), rejected(o, "invalid_event")]))
+    return out
+
+
+ALL_PHASES = {"opening": True, "checking_in": True, "meaning_making": False, "action_planning": True, "closing": True}
+
+
+@group("partnership.json")
+def partnership():
+    """Issue 14: the coach's partnership self-review of a session that has ended."""
+    out = []
+    log = Log().to_coaching()
+    i = log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES)
+    log.add(COACH, "session_scheduled", session=1, starts_at=log.later(1))
+    log.wait(1)
+    log.add(COACH, "session_started", session=1, attendees=[COACHEE, COACH])
+    j = log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES)
+    log.add(COACHEE, "script_step", session=1, step="session_goal", outcome="o")
+    log.add(COACHEE, "script_step", session=1, step="action_commitment", actions=[{"id": "a1", "description": "d"}])
+    log.add(COACHEE, "script_step", session=1, step="key_outcomes", takeaways=["t"])
+    log.add(COACHEE, "script_step", session=1, step="session_feedback", rating=4)
+    log.add(COACH, "session_ended", session=1)
+    log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES, signals=["led_instead_of_followed"],
+            note="CANARY-PARTNER-NOTE I jumped in twice")
+    k = log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES)
+    l = log.add(COACHEE, "partnership_reviewed", session=1, phases=ALL_PHASES)
+    m = log.add(SUPERVISOR, "partnership_reviewed", session=1, phases=ALL_PHASES)
+    missing = dict(ALL_PHASES)
+    del missing["closing"]
+    n = log.add(COACH, "partnership_reviewed", session=1, phases=missing)
+    o = log.add(COACH, "partnership_reviewed", session=1, phases={**ALL_PHASES, "wrapping_up": True})
+    p = log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES, signals=["talked_too_much"])
+    q = log.add(COACH, "partnership_reviewed", session=1, phases={**ALL_PHASES, "opening": "yes"})
+    out.append(vector("K1: the coach reviews an ended session once, naming each of the five phases", ["K1"], log,
+                      rejected=[exactly(i, "session_not_held"), exactly(j, "session_not_held"), exactly(k, "duplicate_id"),
+                                exactly(l, "actor_not_permitted"), exactly(m, "actor_not_permitted"),
+                                exactly(n, "invalid_event"), exactly(o, "invalid_event"), exactly(p, "invalid_event"),
+                                exactly(q, "invalid_event")],
+                      views={"coach": {"contains": ["CANARY-PARTNER-NOTE", "led_instead_of_followed", "\"meaning_making\":false"]},
+                             "coachee": {"excludes": ["CANARY-PARTNER-NOTE", "partnership_reviews", "led_instead_of_followed"]},
+                             "supervisor": {"excludes": ["CANARY-PARTNER-NOTE", "partnership_review", "led_instead_of_followed"]},
+                             "program_admin": {"contains": ["\"partnership_reviews\":1"],
+                                               "excludes": ["CANARY-PARTNER-NOTE", "led_instead_of_followed", "meaning_making"]}}))
+
+    log = Log().to_goal_setting()
+    i = log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES)
+    out.append(vector("K1: a partnership review belongs to coaching and the final review", ["K1", "T2"], log,
+                      rejected=[rejected(i, "wrong_stage")]))
     return out
 
 

@@ -33,6 +33,11 @@ from coachflow._native import (
     Requirement,
     load_jsonl_native,
     metrics_table,
+    partnering_signals,
+    partnership_prompts,
+    process_phases,
+    responsibilities,
+    script_guide,
 )
 from coachflow.errors import CoachflowError, LogError, RuleViolation
 from coachflow.types import EventInput, Limits, Role, Stage
@@ -61,6 +66,11 @@ __all__ = [
     "Stage",
     "load_jsonl",
     "metrics_table",
+    "partnering_signals",
+    "partnership_prompts",
+    "process_phases",
+    "responsibilities",
+    "script_guide",
     "to_pandas",
 ]
 

@@ -20,6 +20,11 @@ __all__ = [
     "Requirement",
     "load_jsonl_native",
     "metrics_table",
+    "partnering_signals",
+    "partnership_prompts",
+    "process_phases",
+    "responsibilities",
+    "script_guide",
 ]
 
 STAGES: tuple[Stage, ...]
@@ -116,3 +121,18 @@ def load_jsonl_native(
     limits: Limits | None = None,
 ) -> tuple[list[Engagement], list[LogProblem], int, int]: ...
 def metrics_table(engagements: Iterable[Engagement]) -> list[dict[str, Any]]: ...
+
+def responsibilities(role: Role) -> list[dict[str, str]]:
+    """What ``role`` commits to: ``{id, text, locale}`` items."""
+
+def script_guide(step: str) -> dict[str, Any]:
+    """What a built-in session step is for (``purpose``), who ``leads`` it, and ``questions``."""
+
+def partnership_prompts(phase: str) -> dict[str, Any]:
+    """The ``questions`` that show a coach is partnering in one phase of a session."""
+
+def partnering_signals() -> list[dict[str, str]]:
+    """The six signs that a coach was not partnering: ``{code, text, locale}``."""
+
+def process_phases() -> list[dict[str, Any]]:
+    """The five phases of the coaching process, with their ``stages`` and ``event_types``."""

@@ -165,6 +165,7 @@ public struct Metrics: Decodable, Equatable, Sendable {
     public let meanSessionRating: Double?
     public let goals: Int
     public let goalsAchieved: Int
+    public let partnershipReviews: Int
     public let daysPreWork: Double?
     public let daysGoalSetting: Double?
     public let daysCoaching: Double?
@@ -330,4 +331,93 @@ public final class Engagement: @unchecked Sendable {
 
     /// The log as JSON Lines.
     public func toJsonl() -> String { native.toJsonl() }
+}
+
+/// A step of the built-in session script.
+public enum SessionStep: String, CaseIterable, Codable, Sendable {
+    case checkIn = "check_in"
+    case sessionGoal = "session_goal"
+    case assignmentReview = "assignment_review"
+    case coaching
+    case actionCommitment = "action_commitment"
+    case keyOutcomes = "key_outcomes"
+    case nextAssignment = "next_assignment"
+    case sessionFeedback = "session_feedback"
+}
+
+/// A phase of a session in which a coach checks that they partner with the coachee.
+public enum PartnershipPhase: String, CaseIterable, Codable, Sendable {
+    case opening
+    case checkingIn = "checking_in"
+    case meaningMaking = "meaning_making"
+    case actionPlanning = "action_planning"
+    case closing
+}
+
+/// One thing a role commits to.
+public struct Responsibility: Decodable, Equatable, Sendable {
+    public let id: String
+    public let text: String
+    public let locale: String
+}
+
+/// What a session step is for, who leads it, and what a coach can ask.
+public struct StepGuide: Decodable, Equatable, Sendable {
+    public let step: SessionStep
+    public let purpose: String
+    public let leads: [Role]
+    public let questions: [String]
+    public let locale: String
+}
+
+/// The questions that show a coach is partnering in one phase.
+public struct PhasePrompts: Decodable, Equatable, Sendable {
+    public let phase: PartnershipPhase
+    public let questions: [String]
+    public let locale: String
+}
+
+/// A sign that a coach was not partnering.
+public struct PartneringSignal: Decodable, Equatable, Sendable {
+    public let code: String
+    public let text: String
+    public let locale: String
+}
+
+/// One phase of the coaching process.
+public struct ProcessPhase: Decodable, Equatable, Sendable {
+    public let id: String
+    public let name: String
+    public let summary: String
+    public let stages: [Stage]
+    public let eventTypes: [String]
+    public let locale: String
+}
+
+/// The coaching guide: the same data as in every other language, defined once in the core.
+public enum Guide {
+    /// What `role` commits to.
+    public static func responsibilities(for role: Role) throws -> [Responsibility] {
+        try decode([Responsibility].self, translated { try responsibilitiesJson(role: role.native) })
+    }
+
+    /// What a session step is for, who leads it, and what a coach can ask.
+    public static func script(for step: SessionStep) throws -> StepGuide {
+        try decode(StepGuide.self, translated { try scriptGuideJson(step: step.rawValue) })
+    }
+
+    /// The questions that show a coach is partnering in `phase`.
+    public static func partnershipPrompts(for phase: PartnershipPhase) throws -> PhasePrompts {
+        try decode(PhasePrompts.self, translated { try partnershipPromptsJson(phase: phase.rawValue) })
+    }
+
+    /// The six signs that a coach was not partnering.
+    public static func partneringSignals() throws -> [PartneringSignal] {
+        try decode([PartneringSignal].self, translated { try partneringSignalsJson() })
+    }
+
+    /// The five phases of the coaching process.
+    public static func processPhases() throws -> [ProcessPhase] {
+        try decode([ProcessPhase].self, translated { try processPhasesJson() })
+    }
 }

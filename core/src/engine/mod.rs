@@ -14,7 +14,7 @@
 //! | `meetings.rs` | three-way meetings (M1-M3) |
 //! | `goals.rs` | goals (G1) and the final review record |
 //! | `sessions.rs` | coaching sessions (Q1-Q4) |
-//! | `script.rs` | the session script (P1-P3) and actions (AC1) |
+//! | `script.rs` | the session script (P1-P3), actions (AC1) and the coach's partnership review (K1) |
 //! | `consent.rs` | confidentiality, consent and disclosures (F1-F5) |
 //! | `feedback.rs` | assessments, 360 responses and closing a survey (R0, R3) |
 
@@ -132,6 +132,7 @@ pub struct Engagement {
     assessments: Vec<Assessment>,
     rater_responses: Vec<RaterResponse>,
     survey_closures: Vec<SurveyClosure>,
+    partnership_reviews: Vec<PartnershipReview>,
     progress_feedback: Vec<Note>,
     engagement_levels: Vec<LevelRating>,
     summaries: Vec<Note>,
@@ -169,6 +170,7 @@ impl Engagement {
             assessments: Vec::new(),
             rater_responses: Vec::new(),
             survey_closures: Vec::new(),
+            partnership_reviews: Vec::new(),
             progress_feedback: Vec::new(),
             engagement_levels: Vec::new(),
             summaries: Vec::new(),
@@ -334,6 +336,10 @@ impl Engagement {
     /// 360 responses (with rater ids: never show these directly).
     pub fn rater_responses(&self) -> &[RaterResponse] {
         &self.rater_responses
+    }
+    /// The coach's partnership reviews, in order (only the coach's view shows them).
+    pub fn partnership_reviews(&self) -> &[PartnershipReview] {
+        &self.partnership_reviews
     }
     /// Closed 360 surveys, in closing order.
     pub fn survey_closures(&self) -> &[SurveyClosure] {
@@ -522,6 +528,7 @@ impl Engagement {
             EventBody::AssessmentRecorded(recorded) => self.check_assessment(recorded, verdict),
             EventBody::RaterFeedbackRecorded(feedback) => self.check_rater_feedback(feedback, verdict),
             EventBody::SurveyClosed(closed) => self.check_survey_closed(closed, verdict),
+            EventBody::PartnershipReviewed(review) => self.check_partnership_review(review, verdict),
             EventBody::ProgressFeedbackGiven(_) | EventBody::EngagementLevelRated(_) => {}
             EventBody::SummaryShared(_) => {}
             EventBody::ConsentGranted(consent) => self.check_consent(consent, true, verdict),
@@ -570,6 +577,7 @@ impl Engagement {
             EventBody::ActionDropped(closed) => self.fold_action_closed(closed, ActionStatus::Dropped),
             EventBody::AssessmentRecorded(recorded) => self.fold_assessment(recorded, at),
             EventBody::RaterFeedbackRecorded(feedback) => self.fold_rater_feedback(feedback, at),
+            EventBody::PartnershipReviewed(review) => self.fold_partnership_review(review, at),
             EventBody::SurveyClosed(closed) => {
                 self.survey_closures.push(SurveyClosure { survey: closed.survey.clone(), at })
             }

@@ -1,13 +1,14 @@
 //! The session script (contract section 5): steps recorded in order, once each, by their
-//! owners, during their session (P1), with the warnings of P3; and the actions a coachee
-//! commits to, completed or dropped while open (AC1).
+//! owners, during their session (P1), with the warnings of P3; the actions a coachee
+//! commits to, completed or dropped while open (AC1); and the coach's review of how they
+//! partnered in a session that has ended (K1).
 
 use super::{Engagement, Verdict};
 use crate::codes::Code;
-use crate::event::{ActionClosed, ScriptStep, StepContent, Timestamp};
+use crate::event::{ActionClosed, PartnershipReviewed, ScriptStep, StepContent, Timestamp};
 use crate::model::{BuiltinStep, Role};
 use crate::rules::Rule;
-use crate::state::{Action, ActionStatus, RecordedStep};
+use crate::state::{Action, ActionStatus, PartnershipReview, RecordedStep};
 
 impl Engagement {
     fn action(&self, id: &str) -> Option<&Action> {
@@ -142,5 +143,24 @@ impl Engagement {
             action.status = status;
             action.closing_reason = closed.reason.clone();
         }
+    }
+
+    pub(super) fn check_partnership_review(&self, review: &PartnershipReviewed, verdict: &mut Verdict) {
+        if !self.session_held(review.session) {
+            verdict.fail(Code::SessionNotHeld, Rule::K1, format!("session {} has not ended", review.session));
+        }
+        if self.partnership_reviews.iter().any(|done| done.session == review.session) {
+            verdict.fail(Code::DuplicateId, Rule::K1, format!("session {} was already reviewed", review.session));
+        }
+    }
+
+    pub(super) fn fold_partnership_review(&mut self, review: &PartnershipReviewed, at: Timestamp) {
+        self.partnership_reviews.push(PartnershipReview {
+            session: review.session,
+            phases: review.phases,
+            signals: review.signals.clone().unwrap_or_default(),
+            note: review.note.clone(),
+            at,
+        });
     }
 }

@@ -41,7 +41,11 @@ pub fn permitted_roles(kind: EventType) -> &'static [Role] {
         | E::SponsorInformed => &[C],
         E::PreliminaryGoalsDiscussed => &[C, S],
         E::ResponsibilitiesAcknowledged | E::GoalAssessed => &[C, S, K],
-        E::ConfidentialityAgreed | E::SessionMissed | E::EngagementLevelRated | E::DisclosureRecorded => &[K],
+        E::ConfidentialityAgreed
+        | E::SessionMissed
+        | E::EngagementLevelRated
+        | E::DisclosureRecorded
+        | E::PartnershipReviewed => &[K],
         E::GoalProgressNoted
         | E::FinalReviewRecorded
         | E::SessionScheduled
@@ -91,6 +95,7 @@ pub fn accepted_stages(kind: EventType) -> &'static [Stage] {
         | E::SessionEnded => &[CO],
         E::ActionCompleted | E::ActionDropped => &[CO, F],
         E::GoalAssessed | E::FinalReviewRecorded => &[F],
+        E::PartnershipReviewed => &[CO, F],
         E::ConsentRevoked => &[P, G, CO, F, Stage::Completed, Stage::Discontinued],
         E::SponsorInformed => &[Stage::Discontinued],
     }

@@ -5,8 +5,10 @@
 use super::decode::{decode_fields, invalid, Key, Payload};
 use super::{TextList, Timestamp};
 use crate::finding::Finding;
-use crate::measure::{Measured, Meter};
-use crate::model::{BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, Policy, RaterGroup, Role};
+use crate::measure::{nothing_to_measure, Measured, Meter};
+use crate::model::{
+    BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, Policy, RaterGroup, Role,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -160,6 +162,31 @@ payload! {
 payload! {
     /// `survey_closed`: a 360 survey takes no more responses, and its results are shown (R3).
     SurveyClosed { /** Survey id. */ survey: String, }
+}
+/// The five phases of a session as `partnership_reviewed` judges them: each named exactly
+/// once, `true` when the coach partnered in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseChecks {
+    /// Agreeing how to work together today.
+    pub opening: bool,
+    /// Checking in on progress.
+    pub checking_in: bool,
+    /// Letting the coachee make their own meaning.
+    pub meaning_making: bool,
+    /// Planning the coachee's actions.
+    pub action_planning: bool,
+    /// Closing the conversation.
+    pub closing: bool,
+}
+
+nothing_to_measure!(PhaseChecks);
+
+payload! {
+    /// `partnership_reviewed`: the coach's own review of how they partnered in a session that
+    /// has ended (section 5, K1). Only the coach's view shows it.
+    PartnershipReviewed { /** The session reviewed. */ session: u32, /** Each of the five phases, `true` when the coach partnered in it. */ phases: PhaseChecks, }
+    optional { /** Signs of not partnering the coach noticed. */ signals: Vec<PartneringSignal>, /** The coach's own note. */ note: String, }
 }
 payload! {
     /// `progress_feedback_given`: the sponsor's regular feedback.
@@ -328,7 +355,7 @@ macro_rules! event_types {
             /// The log schema version that introduced this event type (`docs/schema.md`).
             pub fn schema(self) -> u64 {
                 match self {
-                    EventType::SurveyClosed => 2,
+                    EventType::SurveyClosed | EventType::PartnershipReviewed => 2,
                     _ => 1,
                 }
             }
@@ -462,6 +489,8 @@ event_types! {
     RaterFeedbackRecorded(RaterFeedbackRecorded) = "rater_feedback_recorded",
     /// A 360 survey is closed; its results are shown from now on.
     SurveyClosed(SurveyClosed) = "survey_closed",
+    /// The coach reviews how they partnered in a session.
+    PartnershipReviewed(PartnershipReviewed) = "partnership_reviewed",
     /// The sponsor's regular feedback.
     ProgressFeedbackGiven(ProgressFeedbackGiven) = "progress_feedback_given",
     /// The coach rates how engaged the coachee is.

@@ -67,10 +67,10 @@ fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'p
 /// that cannot be read is a rejection with `invalid_event`, like malformed JSON.
 fn read_event(event: &Bound<'_, PyAny>) -> Result<Event, Rejection> {
     if let Ok(text) = event.cast::<PyString>() {
-        let text = text.to_str().map_err(|error| {
+        let text = text.to_cow().map_err(|error| {
             Rejection::single(Code::InvalidEvent, Rule::L2, format!("the event text is not valid Unicode: {error}"))
         })?;
-        return Event::from_json(text);
+        return Event::from_json(&text);
     }
     let mut text = Vec::with_capacity(256);
     let written = write_json(event, 0, &mut text)
@@ -92,7 +92,7 @@ fn write_json(value: &Bound<'_, PyAny>, depth: usize, out: &mut Vec<u8>) -> Resu
         return Err(format!("it nests deeper than {MAX_DEPTH} levels"));
     }
     if let Ok(text) = value.cast::<PyString>() {
-        return write_scalar(out, text.to_str().map_err(|error| error.to_string())?);
+        return write_scalar(out, text.to_cow().map_err(|error| error.to_string())?.as_ref());
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         return write_object(dict.iter(), depth, out);
@@ -375,7 +375,7 @@ impl Engagement {
         guarded(py, || {
             let limits = read_limits(limits).map_err(|error| raise(py, error))?;
             if let Ok(text) = events.cast::<PyString>() {
-                let text = text.to_str()?.to_owned();
+                let text = text.to_cow()?.into_owned();
                 return py
                     .detach(|| coachflow::Engagement::replay_jsonl_with_limits(&text, &limits))
                     .map(Engagement::wrap)

@@ -16,6 +16,6 @@ def test_the_analysis_notebook_runs_every_cell(tmp_path: Path) -> None:
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
     assert not [output for output in outputs if output.output_type == "error"]
     images = [output for output in outputs if "image/png" in output.get("data", {})]
-    assert len(images) == 2, "the stage-duration and outcome plots"
+    assert len(images) == 3, "the stage-duration, partnering-rate and outcome plots"
     text = "".join(output.get("text", "") for output in outputs)
-    assert "engagements," in text and "events/s" in text
+    assert "engagements," in text and "events/s" in text and "sessions reviewed:" in text

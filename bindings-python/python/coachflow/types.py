@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, TypeAlias, TypedDict
+from typing import Any, Literal, Mapping, TypedDict, Union
 
-Stage: TypeAlias = Literal["pre_work", "goal_setting", "coaching", "final_review", "completed", "discontinued"]
+# Plain assignments (not `X: TypeAlias = ...` or `A | B`), so that the package imports on
+# Python 3.9, the oldest it supports.
+Stage = Literal["pre_work", "goal_setting", "coaching", "final_review", "completed", "discontinued"]
 """An engagement stage, in the contract's snake_case spelling."""
 
-Role: TypeAlias = Literal["coachee", "supervisor", "coach", "program_admin"]
+Role = Literal["coachee", "supervisor", "coach", "program_admin"]
 """A participant's role."""
 
-EventInput: TypeAlias = Mapping[str, Any] | str
+EventInput = Union[Mapping[str, Any], str]
 """An event: a dict of JSON-like values, or the event as a JSON string."""
 
 

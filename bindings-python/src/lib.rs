@@ -562,6 +562,32 @@ fn load_jsonl_native(
     })
 }
 
+/// Reads log lines already in memory (one engagement's lines in a Spark group, say) as the
+/// file reader would: every line judged against its engagement, bad lines reported and
+/// skipped. Returns the engagements and the problems (line numbers count from 1 in `lines`).
+#[pyfunction]
+#[pyo3(signature = (lines, *, limits=None))]
+fn read_lines(
+    py: Python<'_>,
+    lines: Vec<String>,
+    limits: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Vec<Engagement>, Vec<LogProblem>)> {
+    let limits = read_limits(limits).map_err(|error| raise(py, error))?;
+    guarded(py, || {
+        let replay = py.detach(|| {
+            let mut reader = coachflow::log::LogReplayer::with_limits(limits);
+            for line in &lines {
+                reader.push_line(line);
+            }
+            reader.finish()
+        });
+        Ok((
+            replay.engagements.into_iter().map(Engagement::wrap).collect(),
+            replay.problems.into_iter().map(LogProblem::from).collect(),
+        ))
+    })
+}
+
 /// One metrics dict per engagement, in order.
 #[pyfunction]
 fn metrics_table<'py>(py: Python<'py>, engagements: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
@@ -625,6 +651,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<CheckResult>()?;
     module.add_function(wrap_pyfunction!(load_jsonl_native, module)?)?;
     module.add_function(wrap_pyfunction!(metrics_table, module)?)?;
+    module.add_function(wrap_pyfunction!(read_lines, module)?)?;
     module.add_function(wrap_pyfunction!(responsibilities, module)?)?;
     module.add_function(wrap_pyfunction!(script_guide, module)?)?;
     module.add_function(wrap_pyfunction!(partnership_prompts, module)?)?;

@@ -9,7 +9,7 @@ use coachflow::conformance::{parse_vectors, run_vector};
 use coachflow::log::read_log_with_progress;
 use coachflow::Limits;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -159,6 +159,21 @@ enum Command {
         #[arg(long, conflicts_with_all = ["role", "step", "phase"])]
         json: bool,
     },
+    /// Split a log into N files so that every engagement lives in exactly one of them (by a
+    /// stable hash of its id), for Spark, Dask or a shell loop that handles files on their own.
+    #[command(
+        after_help = "Example:\n  coachflow export engagements.jsonl --partition 8 --out parts/\n\nLines keep their order within each file; a line whose engagement cannot be read goes to the first file."
+    )]
+    Export {
+        /// The JSON Lines log (`-` for standard input).
+        file: PathBuf,
+        /// How many files to write (1 to 4096).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+        partition: u32,
+        /// The folder to write `part-00000-of-000NN.jsonl` files into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Print the reference of every event type: fields, who may record it, in which stages (Markdown).
     #[command(after_help = "Example:\n  coachflow events > events.md")]
     Events,
@@ -221,6 +236,7 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
         Command::Guide { role, step, phase, .. } => {
             out.write_all(reference::guide_text(role, step, phase).as_bytes()).map(|()| true)
         }
+        Command::Export { file, partition, out: folder } => export(&file, partition, &folder),
         Command::Events => out.write_all(reference::events_markdown().as_bytes()).map(|()| true),
         Command::Generate { engagements, seed, out: file } => generate_log(engagements, seed, file.as_deref(), out),
     }
@@ -427,6 +443,53 @@ fn vectors(paths: &[PathBuf], out: &mut impl Write) -> io::Result<bool> {
     Ok(failed == 0)
 }
 
+/// The partition of an engagement id: FNV-1a, so that it is the same on every machine and
+/// every run (unlike Rust's randomly seeded hashers).
+fn partition_of(engagement: &str, partitions: u32) -> u32 {
+    let hash = engagement
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+    u32::try_from(hash % u64::from(partitions)).unwrap_or(0)
+}
+
+fn export(path: &Path, partitions: u32, folder: &Path) -> io::Result<bool> {
+    #[derive(serde::Deserialize)]
+    struct EngagementOf {
+        engagement: Option<String>,
+    }
+    let named = |error: io::Error, path: &Path| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
+    let input: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(BufReader::new(io::stdin().lock()))
+    } else {
+        Box::new(BufReader::new(File::open(path).map_err(|error| named(error, path))?))
+    };
+    std::fs::create_dir_all(folder).map_err(|error| named(error, folder))?;
+    let mut outputs = Vec::new();
+    for index in 0..partitions {
+        let name = folder.join(format!("part-{index:05}-of-{partitions:05}.jsonl"));
+        outputs.push(BufWriter::new(File::create(&name).map_err(|error| named(error, &name))?));
+    }
+    let mut lines = 0_u64;
+    for line in input.split(b'\n') {
+        let line = line?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let engagement = serde_json::from_slice::<EngagementOf>(&line).ok().and_then(|found| found.engagement);
+        let index = engagement.map_or(0, |id| partition_of(&id, partitions));
+        if let Some(output) = outputs.get_mut(index as usize) {
+            output.write_all(&line)?;
+            output.write_all(b"\n")?;
+        }
+        lines += 1;
+    }
+    for output in &mut outputs {
+        output.flush()?;
+    }
+    eprintln!("wrote {lines} lines into {partitions} files in {}", folder.display());
+    Ok(true)
+}
+
 fn generate_log(engagements: u64, seed: u64, file: Option<&Path>, out: &mut impl Write) -> io::Result<bool> {
     let lines = generate::generate(engagements, seed);
     let write_all = |sink: &mut dyn Write| -> io::Result<()> {
@@ -490,6 +553,13 @@ mod tests {
         assert!(error.contains("coachee, supervisor, coach, program_admin"), "{error}");
         let error = Cli::try_parse_from(["coachflow", "view", "log.jsonl"]).err().unwrap().to_string();
         assert!(error.contains("--as") && error.contains("--participant"), "{error}");
+    }
+
+    #[test]
+    fn partitions_are_stable_and_spread() {
+        assert_eq!(partition_of("eng-000001", 8), partition_of("eng-000001", 8));
+        let used: std::collections::BTreeSet<u32> = (0..200).map(|n| partition_of(&format!("eng-{n:06}"), 8)).collect();
+        assert_eq!(used.len(), 8);
     }
 
     #[test]

@@ -36,6 +36,7 @@ from coachflow._native import (
     partnering_signals,
     partnership_prompts,
     process_phases,
+    read_lines,
     responsibilities,
     script_guide,
 )
@@ -65,12 +66,15 @@ __all__ = [
     "RuleViolation",
     "Stage",
     "load_jsonl",
+    "metric_kind",
     "metrics_table",
     "partnering_signals",
     "partnership_prompts",
     "process_phases",
+    "read_lines",
     "responsibilities",
     "script_guide",
+    "to_arrow",
     "to_pandas",
 ]
 
@@ -124,6 +128,51 @@ def load_jsonl(
     if problems:
         raise LogError(problems)
     return engagements
+
+
+MetricKind = Literal["text", "flag", "date", "number", "count"]
+
+
+def metric_kind(column: str) -> MetricKind:
+    """What a column of :data:`METRICS_COLUMNS` holds: ``text``, ``flag`` (bool), ``date``,
+    ``number`` (float, may be missing) or ``count`` (int). Arrow, pandas and Spark types follow."""
+    if column not in METRICS_COLUMNS:
+        raise CoachflowError(f"{column!r} is not a metrics column", "invalid_argument")
+    if column in ("engagement", "stage", "discontinued_by", "latest_engagement_level"):
+        return "text"
+    if column in ("completed", "discontinued"):
+        return "flag"
+    if column.startswith("entered_"):
+        return "date"
+    if column.startswith("days_") or column == "mean_session_rating":
+        return "number"
+    return "count"
+
+
+def to_arrow(engagements: Iterable[Engagement]) -> Any:
+    """One row of metrics per engagement as a ``pyarrow.Table`` with typed columns (dates as
+    ``date32``), for pandas, Polars or DuckDB without copying rows through Python again
+    (needs ``pip install 'coachflow[arrow]'``)."""
+    try:
+        import pyarrow
+    except ImportError as missing:
+        raise ImportError("to_arrow needs pyarrow: pip install 'coachflow[arrow]'") from missing
+    import datetime
+
+    types = {
+        "text": pyarrow.string(),
+        "flag": pyarrow.bool_(),
+        "date": pyarrow.date32(),
+        "number": pyarrow.float64(),
+        "count": pyarrow.int64(),
+    }
+    rows = metrics_table(engagements)
+    columns: dict[str, list[Any]] = {column: [row[column] for row in rows] for column in METRICS_COLUMNS}
+    for column in METRICS_COLUMNS:
+        if metric_kind(column) == "date":
+            columns[column] = [None if day is None else datetime.date.fromisoformat(day) for day in columns[column]]
+    schema = pyarrow.schema([(column, types[metric_kind(column)]) for column in METRICS_COLUMNS])
+    return pyarrow.table(columns, schema=schema)
 
 
 def to_pandas(engagements: Iterable[Engagement]) -> pandas.DataFrame:

@@ -23,6 +23,7 @@ __all__ = [
     "partnering_signals",
     "partnership_prompts",
     "process_phases",
+    "read_lines",
     "responsibilities",
     "script_guide",
 ]
@@ -121,6 +122,9 @@ def load_jsonl_native(
     limits: Limits | None = None,
 ) -> tuple[list[Engagement], list[LogProblem], int, int]: ...
 def metrics_table(engagements: Iterable[Engagement]) -> list[dict[str, Any]]: ...
+
+def read_lines(lines: list[str], *, limits: Limits | None = None) -> tuple[list[Engagement], list[LogProblem]]:
+    """Reads log lines in memory as the file reader would; problems count lines from 1."""
 
 def responsibilities(role: Role) -> list[dict[str, str]]:
     """What ``role`` commits to: ``{id, text, locale}`` items."""

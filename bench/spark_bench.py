@@ -28,8 +28,11 @@ def main() -> None:
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     sizes = [int(size) for size in sys.argv[1:]] or [10_000, 40_000]
-    spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+    builder = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+    builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     folder = Path(tempfile.mkdtemp(prefix="coachflow-spark-bench-"))
     print(f"{'engagements':>11} {'events':>10} {'one process':>12} {'spark local[2]':>15} {'spark/one':>9} {'spark us/event':>15}")

@@ -31,6 +31,8 @@ def session() -> Iterator[Any]:
         SparkSession.builder.master("local[2]")
         .appName("coachflow-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
@@ -109,7 +111,9 @@ def test_problems_are_the_ones_load_jsonl_collects(session: Any, generated: Path
     log = tmp_path / "planted.jsonl"
     log.write_text("\n".join(planted) + "\n")
     _, collected = coachflow.load_jsonl(log, errors="collect")
-    expected = sorted((problem.line, problem.engagement, finding.code) for problem in collected for finding in problem.violations)
+    expected = sorted(
+        (problem.line, problem.engagement, finding.code) for problem in collected for finding in problem.violations
+    )
     rows = coachflow_spark.problems(session.read.text(str(log))).collect()
     actual = sorted((row["line"], row["engagement"], row["code"]) for row in rows)
     assert actual == expected and len(expected) >= 4

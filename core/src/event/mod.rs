@@ -1,6 +1,6 @@
 //! Events: the envelope every line of a log carries ([`Event`]), one payload type per event
-//! type ([`payloads`]), and the decoder that turns a JSON object into an [`Event`] with
-//! precise rule codes ([`decode`] holds its building blocks).
+//! type (the private `payloads` module, re-exported here), and the decoder that turns a JSON
+//! object into an [`Event`] with precise rule codes (its building blocks are in `decode`).
 
 mod decode;
 mod payloads;

@@ -13,8 +13,8 @@ README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
 def python_section_example() -> str:
     section = README.read_text().split("## Python\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert len(blocks) == 1, "the README's Python section should hold exactly one example"
-    return blocks[0]
+    assert blocks, "the README's Python section should open with a runnable example"
+    return blocks[0]  # the later ones (Spark) need a cluster session
 
 
 def test_the_readme_example_runs_as_written(tmp_path: pathlib.Path) -> None:

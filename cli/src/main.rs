@@ -44,20 +44,12 @@ fn read_role(name: &str) -> Result<coachflow::Role, String> {
     coachflow::boundary::parse_role(name).map_err(|error| error.message)
 }
 
-/// Reads one of a closed vocabulary's names, listing them all when it is not one.
-fn read_name<T: Copy + std::str::FromStr + std::fmt::Display>(name: &str, all: &[T]) -> Result<T, String> {
-    name.parse().map_err(|_| {
-        let names: Vec<String> = all.iter().map(ToString::to_string).collect();
-        format!("`{name}` is not one of {}", names.join(", "))
-    })
-}
-
 fn read_step(name: &str) -> Result<coachflow::BuiltinStep, String> {
-    read_name(name, coachflow::BuiltinStep::ALL)
+    coachflow::boundary::parse_step(name).map_err(|error| error.message)
 }
 
 fn read_phase(name: &str) -> Result<coachflow::PartnershipPhase, String> {
-    read_name(name, coachflow::PartnershipPhase::ALL)
+    coachflow::boundary::parse_phase(name).map_err(|error| error.message)
 }
 
 #[derive(Subcommand)]

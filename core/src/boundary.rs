@@ -137,14 +137,7 @@ pub fn replay_events(
     events: impl IntoIterator<Item = Result<Event, Rejection>>,
     limits: &Limits,
 ) -> Result<Engagement, ErrorPayload> {
-    let mut engagement: Option<Engagement> = None;
-    for (index, event) in events.into_iter().enumerate() {
-        let fail = |rejection| ErrorPayload::from(ReplayError { index, rejection });
-        let event = event.map_err(fail)?;
-        let target = engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
-        target.apply(event).map_err(fail)?;
-    }
-    Ok(engagement.unwrap_or_else(|| Engagement::new("").with_limits(*limits)))
+    Engagement::replay_read(events, limits).map_err(ErrorPayload::from)
 }
 
 /// Reads a stage name (`pre_work`, `goal_setting`, ...).

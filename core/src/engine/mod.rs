@@ -207,13 +207,26 @@ impl Engagement {
         events: impl IntoIterator<Item = Event>,
         limits: &Limits,
     ) -> Result<Engagement, ReplayError> {
-        let mut events = events.into_iter().peekable();
-        let id = events.peek().map(|event| event.engagement.clone()).unwrap_or_default();
-        let mut engagement = Engagement::new(id).with_limits(*limits);
-        for (index, event) in events.enumerate() {
-            engagement.apply(event).map_err(|rejection| ReplayError { index, rejection })?;
+        Engagement::replay_read(events.into_iter().map(Ok), limits)
+    }
+
+    /// Replays events as they are read, one result per element of the input: the id is the
+    /// first event's, and the replay stops at the first element that could not be read or
+    /// applied, with its index. Every replay (of events, of JSON Lines, of a binding's array)
+    /// goes through here.
+    pub(crate) fn replay_read(
+        events: impl IntoIterator<Item = Result<Event, Rejection>>,
+        limits: &Limits,
+    ) -> Result<Engagement, ReplayError> {
+        let mut engagement: Option<Engagement> = None;
+        for (index, event) in events.into_iter().enumerate() {
+            let fail = |rejection| ReplayError { index, rejection };
+            let event = event.map_err(fail)?;
+            let target =
+                engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
+            target.apply(event).map_err(fail)?;
         }
-        Ok(engagement)
+        Ok(engagement.unwrap_or_else(|| Engagement::new("").with_limits(*limits)))
     }
 
     /// Replays one engagement written as JSON Lines (blank lines are skipped). The `index` of
@@ -231,18 +244,13 @@ impl Engagement {
 
     /// [`Engagement::replay_jsonl`] under other size caps, `max_line_bytes` included.
     pub fn replay_jsonl_with_limits(text: &str, limits: &Limits) -> Result<Engagement, ReplayError> {
-        let mut engagement: Option<Engagement> = None;
-        for (index, line) in text.lines().filter(|line| !line.trim().is_empty()).enumerate() {
-            let fail = |rejection| ReplayError { index, rejection };
+        let events = text.lines().filter(|line| !line.trim().is_empty()).map(|line| {
             if line.len() > limits.max_line_bytes {
-                return Err(fail(limits.line_too_long(line.len()).into()));
+                return Err(limits.line_too_long(line.len()).into());
             }
-            let event = Event::from_json(line).map_err(fail)?;
-            let target =
-                engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
-            target.apply(event).map_err(fail)?;
-        }
-        Ok(engagement.unwrap_or_else(|| Engagement::new("").with_limits(*limits)))
+            Event::from_json(line)
+        });
+        Engagement::replay_read(events, limits)
     }
 
     /// Applies an event: either every rule holds and the event is appended (its `seq`

@@ -82,7 +82,7 @@ pub fn apply_check(data: &[u8]) {
             (Ok(warnings), Ok(applied)) => {
                 assert_eq!(warnings, &applied.warnings, "check and apply disagree on warnings");
                 assert_eq!(engagement.log().len(), length + 1);
-                let logged = engagement.log().last().cloned().unwrap_or_else(|| panic!("the log is empty"));
+                let logged = engagement.log().last().unwrap_or_else(|| panic!("the log is empty"));
                 let reread = Event::from_json(&logged.to_json())
                     .unwrap_or_else(|rejection| panic!("a logged event does not parse: {rejection}"));
                 assert_eq!(reread, logged, "an event changed on its way through JSON");

@@ -1,12 +1,13 @@
 //! Replay of a ~1,000,000-event JSON Lines log of 10,000 interleaved engagements, against
-//! parsing the same lines with serde_json alone (each line into `serde_json::Value`).
+//! parsing the same lines with serde_json alone (each line into `serde_json::Value`, the
+//! peer) and with simd-json (parse only, the physical reference).
 //!
-//! The two are measured in alternating rounds in one process, so both see the same machine
-//! conditions; the medians and their ratio are printed. Set `COACHFLOW_BENCH_ENGAGEMENTS`
+//! Everything is measured in alternating rounds in one process, so all see the same machine
+//! conditions; the medians and their ratios are printed. Set `COACHFLOW_BENCH_ENGAGEMENTS`
 //! for a smaller file and `COACHFLOW_BENCH_ROUNDS` for more rounds.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use coachflow::log::read_log;
+use coachflow::log::{read_log, LogReplayer};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,15 @@ fn env_number(name: &str, default: u64) -> u64 {
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
+}
+
+/// Single-thread replay: every line parsed, checked, folded and kept, in one thread.
+fn replay_one_thread(text: &str) -> u64 {
+    let mut replayer = LogReplayer::new();
+    for line in text.lines() {
+        replayer.push_line(line);
+    }
+    replayer.finish().events_applied
 }
 
 fn main() {
@@ -35,24 +45,18 @@ fn main() {
     let check = read_log(text.as_bytes());
     assert!(check.problems.is_empty(), "{:?}", check.problems.first());
     assert_eq!(check.events_applied as usize, lines.len());
+    assert_eq!(replay_one_thread(&text) as usize, lines.len());
 
-    // The same events grouped by engagement: shows how much of the interleaved time is the
-    // cost of hopping between thousands of engagements (cache misses), not rule work.
-    let mut grouped_lines = lines.clone();
-    grouped_lines.sort_by_cached_key(|line| {
-        serde_json::from_str::<serde_json::Value>(line).unwrap()["engagement"].as_str().unwrap().to_owned()
-    });
-    let grouped = grouped_lines.join("\n");
-
-    let (mut ours, mut ours_grouped, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
+    let mut scratch = Vec::new();
+    let mut measured: [Vec<Duration>; 4] = Default::default();
     for _ in 0..rounds {
         let start = Instant::now();
-        black_box(read_log(black_box(text.as_bytes())).events_applied);
-        ours.push(start.elapsed());
+        black_box(replay_one_thread(black_box(&text)));
+        measured[0].push(start.elapsed());
 
         let start = Instant::now();
-        black_box(read_log(black_box(grouped.as_bytes())).events_applied);
-        ours_grouped.push(start.elapsed());
+        black_box(read_log(black_box(text.as_bytes())).events_applied);
+        measured[1].push(start.elapsed());
 
         let start = Instant::now();
         let mut objects = 0_u64;
@@ -61,16 +65,28 @@ fn main() {
             objects += u64::from(value.is_object());
         }
         black_box(objects);
-        baseline.push(start.elapsed());
+        measured[2].push(start.elapsed());
+
+        let start = Instant::now();
+        let mut objects = 0_u64;
+        for line in black_box(&text).lines() {
+            scratch.clear();
+            scratch.extend_from_slice(line.as_bytes());
+            let value = simd_json::to_borrowed_value(&mut scratch).unwrap();
+            objects += u64::from(matches!(value, simd_json::BorrowedValue::Object(_)));
+        }
+        black_box(objects);
+        measured[3].push(start.elapsed());
     }
-    let rate = |samples: Vec<Duration>| events / median(samples).as_secs_f64();
-    let (ours, ours_grouped, baseline) = (rate(ours), rate(ours_grouped), rate(baseline));
-    println!("coachflow read_log, interleaved (parse, every rule, fold, keep the log): {ours:>10.0} events/s");
-    println!("coachflow read_log, same events grouped by engagement:                  {ours_grouped:>10.0} events/s");
-    println!("serde_json alone (each line into serde_json::Value):                    {baseline:>10.0} events/s");
+    let [one_thread, threads, serde_value, simd] = measured.map(|samples| events / median(samples).as_secs_f64());
+    println!("coachflow replay, one thread (parse, every rule, fold, keep the log): {one_thread:>10.0} events/s");
+    println!("coachflow read_log (decoding on other threads, applying in order):    {threads:>10.0} events/s");
+    println!("serde_json alone (each line into serde_json::Value), the peer:        {serde_value:>10.0} events/s");
+    println!("simd-json alone (each line into a borrowed value), parse only:        {simd:>10.0} events/s");
     println!(
-        "ratio coachflow / serde_json: {:.2}x interleaved, {:.2}x grouped",
-        ours / baseline,
-        ours_grouped / baseline
+        "ratio coachflow one thread / serde_json: {:.2}x; / simd-json: {:.2}x; read_log / serde_json: {:.2}x",
+        one_thread / serde_value,
+        one_thread / simd,
+        threads / serde_value
     );
 }

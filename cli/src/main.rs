@@ -6,7 +6,7 @@ use coachflow_cli::{demo, generate, reference};
 
 use clap::{Parser, Subcommand};
 use coachflow::conformance::{parse_vectors, run_vector};
-use coachflow::log::read_log_with_progress;
+use coachflow::log::{read_log_with_progress, validate_log};
 use coachflow::Limits;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -240,21 +240,25 @@ fn count(n: impl Into<u64>, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
+/// Reads the input log (a file, or `-` for standard input) with `read`.
+fn read_input<T>(input: &LogInput, read: impl FnOnce(&mut dyn BufRead) -> T) -> io::Result<T> {
+    let path = &input.file;
+    if path == Path::new("-") {
+        return Ok(read(&mut io::stdin().lock()));
+    }
+    let named = |error: io::Error| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
+    if path.is_dir() {
+        return Err(named(io::Error::new(io::ErrorKind::IsADirectory, "is a directory, not a log file")));
+    }
+    let file = File::open(path).map_err(named)?;
+    Ok(read(&mut BufReader::with_capacity(1 << 16, file)))
+}
+
 fn load(input: &LogInput) -> io::Result<Option<coachflow::log::LogReplay>> {
     let limits = input.limits.unwrap_or_default();
-    let path = &input.file;
-    let replay = if path == Path::new("-") {
-        read_log_with_progress(io::stdin().lock(), &limits, u64::MAX, |_| {})
-    } else {
-        let named = |error: io::Error| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
-        if path.is_dir() {
-            return Err(named(io::Error::new(io::ErrorKind::IsADirectory, "is a directory, not a log file")));
-        }
-        let file = File::open(path).map_err(named)?;
-        read_log_with_progress(BufReader::new(file), &limits, u64::MAX, |_| {})
-    };
+    let replay = read_input(input, |reader| read_log_with_progress(reader, &limits, u64::MAX, |_| {}))?;
     if replay.events_applied == 0 && replay.problems.is_empty() {
-        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", path.display());
+        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", input.file.display());
         return Ok(None);
     }
     Ok(Some(replay))
@@ -363,20 +367,19 @@ fn explain(
 }
 
 fn validate(input: &LogInput, out: &mut impl Write) -> io::Result<bool> {
-    let Some(replay) = load(input)? else { return Ok(false) };
+    let limits = input.limits.unwrap_or_default();
+    let replay = read_input(input, |reader| validate_log(reader, &limits, u64::MAX, |_| {}))?;
+    if replay.events_applied == 0 && replay.problems.is_empty() {
+        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", input.file.display());
+        return Ok(false);
+    }
     for problem in &replay.problems {
         for finding in &problem.violations {
             writeln!(out, "line {}: {}: {}", problem.line, finding.code, finding.message)?;
         }
     }
     for engagement in &replay.engagements {
-        writeln!(
-            out,
-            "{}: {}, {}",
-            engagement.id(),
-            engagement.stage(),
-            count(engagement.log().len() as u64, "event")
-        )?;
+        writeln!(out, "{}: {}, {}", engagement.id, engagement.stage, count(engagement.events as u64, "event"))?;
     }
     writeln!(
         out,

@@ -137,7 +137,8 @@ pub fn replay_events(
     events: impl IntoIterator<Item = Result<Event, Rejection>>,
     limits: &Limits,
 ) -> Result<Engagement, ErrorPayload> {
-    Engagement::replay_read(events, limits).map_err(ErrorPayload::from)
+    Engagement::replay_read(events.into_iter().map(|read| read.map(|event| (event, None))), limits)
+        .map_err(ErrorPayload::from)
 }
 
 /// Reads a stage name (`pre_work`, `goal_setting`, ...).

@@ -35,6 +35,7 @@
 //! | `measure` | measuring texts and lists against size caps |
 //! | `model` | roles, stages, meeting kinds, outcomes, the [`Policy`] and the built-in script |
 //! | `event` | the envelope, the payloads, the decoder |
+//! | `event_log` | [`EventLog`], applied events kept as their JSON text |
 //! | `limits` | [`Limits`], the size caps for untrusted input |
 //! | `record` | [`RecordRef`], a record a coachee can open by consent |
 //! | `state` | what an engagement records (meetings, goals, sessions, ...) |
@@ -52,6 +53,7 @@
 
 mod codes;
 mod engine;
+mod event_log;
 mod explain;
 mod finding;
 mod limits;
@@ -77,6 +79,7 @@ pub use engine::{
     accepted_stages, mermaid_diagram, permitted_roles, Applied, Engagement, Guard, ReplayError, Requirement, GUARDS,
 };
 pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
+pub use event_log::EventLog;
 pub use explain::{Visibility, VisibilityReason};
 pub use finding::{Finding, Rejection};
 pub use limits::Limits;

@@ -10,6 +10,7 @@ use crate::engine::Engagement;
 use crate::event::Event;
 use crate::finding::{Finding, Rejection};
 use crate::limits::Limits;
+use crate::model::Stage;
 use crate::rules::Rule;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -54,11 +55,20 @@ pub struct LogReplay {
 /// assert_eq!(replay.engagements[0].log().len(), 2);
 /// assert_eq!(replay.problems[0].line, 2);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LogReplayer {
     replay: LogReplay,
-    positions: HashMap<String, usize>,
+    /// Where each engagement id is in `replay.engagements`.
+    positions: HashMap<String, usize, foldhash::fast::RandomState>,
     limits: Limits,
+    /// Whether engagements keep their events (a validation-only reader counts them).
+    keep_logs: bool,
+}
+
+impl Default for LogReplayer {
+    fn default() -> LogReplayer {
+        LogReplayer::with_limits(Limits::DEFAULT)
+    }
 }
 
 impl LogReplayer {
@@ -69,7 +79,7 @@ impl LogReplayer {
 
     /// A reader with nothing read yet and these size caps.
     pub fn with_limits(limits: Limits) -> LogReplayer {
-        LogReplayer { limits, ..LogReplayer::default() }
+        LogReplayer { replay: LogReplay::default(), positions: HashMap::default(), limits, keep_logs: true }
     }
 
     /// Reads the next line (without its line break). Blank lines are skipped.
@@ -84,7 +94,7 @@ impl LogReplayer {
             return;
         }
         match Event::from_json(line) {
-            Ok(event) => self.apply(event),
+            Ok(event) => self.apply(&event, line),
             Err(rejection) => {
                 let engagement = engagement_of(line);
                 self.problem(engagement, rejection);
@@ -127,25 +137,26 @@ impl LogReplayer {
         replay
     }
 
-    fn apply(&mut self, event: Event) {
-        let position = match self.positions.get(&event.engagement) {
+    fn apply(&mut self, event: &Event, text: &str) {
+        let position = match self.positions.get(event.engagement.as_str()) {
             Some(position) => *position,
             None if self.positions.len() >= self.limits.max_engagements => {
                 let finding = self.limits.too_many_engagements(&event.engagement);
-                self.problem(Some(event.engagement), finding.into());
+                self.problem(Some(event.engagement.clone()), finding.into());
                 return;
             }
             None => {
                 let position = self.replay.engagements.len();
                 self.positions.insert(event.engagement.clone(), position);
-                self.replay.engagements.push(Engagement::new(event.engagement.clone()).with_limits(self.limits));
+                let engagement = Engagement::new(event.engagement.clone()).with_limits(self.limits);
+                self.replay.engagements.push(if self.keep_logs { engagement } else { engagement.counting_only() });
                 position
             }
         };
         let Some(engagement) = self.replay.engagements.get_mut(position) else {
             return;
         };
-        match engagement.apply(event) {
+        match engagement.apply_read(event, text) {
             Ok(_) => self.replay.events_applied += 1,
             Err(rejection) => {
                 let id = engagement.id().to_owned();
@@ -178,42 +189,304 @@ pub fn read_log(reader: impl BufRead) -> LogReplay {
 /// time at least `every_bytes` more have been read, and once at the end.
 ///
 /// A line longer than `max_line_bytes` is never held in memory whole: the reader keeps at
-/// most that many bytes of it, reports it and goes on with the next line.
+/// most that many bytes of it, reports it and goes on with the next line. With the
+/// `threads` feature, lines are decoded on other threads while this one applies them in
+/// order, so the result is the same as reading line by line.
 pub fn read_log_with_progress(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     limits: &Limits,
     every_bytes: u64,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> LogReplay {
     let mut replayer = LogReplayer::with_limits(*limits);
-    let mut buffer = Vec::new();
-    let (mut bytes, mut reported) = (0_u64, 0_u64);
-    loop {
-        buffer.clear();
-        match read_line_capped(&mut reader, &mut buffer, limits.max_line_bytes) {
-            Ok(None) => break,
-            Ok(Some(line)) => {
-                if line.length > limits.max_line_bytes {
-                    replayer.push_oversized_line(line.length);
-                } else {
-                    replayer.push_bytes(&buffer);
+    read_into(&mut replayer, reader, every_bytes, progress);
+    replayer.finish()
+}
+
+/// What validating a log found: every engagement's summary and every problem. Nothing of
+/// the engagements is kept beyond their summaries.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct LogValidation {
+    /// Engagements in order of their first line.
+    pub engagements: Vec<EngagementSummary>,
+    /// Problems, in line order.
+    pub problems: Vec<LogProblem>,
+    /// Lines read, blank ones included.
+    pub lines: u64,
+    /// Events applied.
+    pub events_applied: u64,
+}
+
+/// One engagement of a validated log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct EngagementSummary {
+    /// The engagement id.
+    pub id: String,
+    /// The stage it reached.
+    pub stage: Stage,
+    /// Events applied.
+    pub events: usize,
+}
+
+/// Checks every line of a log as [`read_log_with_progress`] does, keeping no event texts:
+/// the cheapest way to learn whether a log is valid (`coachflow validate`).
+///
+/// ```
+/// use coachflow::{log::validate_log, Limits, Stage};
+/// let log = r#"{"engagement":"a","at":"2026-01-05T09:00:00Z","actor":"c","type":"engagement_opened","coachee":"c","supervisor":"s"}
+/// {"engagement":"a","at":"2026-01-04T09:00:00Z","actor":"c","type":"orientation_completed"}"#;
+/// let validation = validate_log(log.as_bytes(), &Limits::default(), u64::MAX, |_| {});
+/// assert_eq!((validation.engagements[0].stage, validation.engagements[0].events), (Stage::PreWork, 1));
+/// assert_eq!(validation.problems[0].line, 2);
+/// ```
+pub fn validate_log(
+    reader: impl BufRead,
+    limits: &Limits,
+    every_bytes: u64,
+    progress: impl FnMut(u64),
+) -> LogValidation {
+    let mut replayer = LogReplayer::with_limits(*limits);
+    replayer.keep_logs = false;
+    read_into(&mut replayer, reader, every_bytes, progress);
+    let replay = replayer.finish();
+    LogValidation {
+        engagements: replay
+            .engagements
+            .iter()
+            .map(|engagement| EngagementSummary {
+                id: engagement.id().to_owned(),
+                stage: engagement.stage(),
+                events: engagement.log().len(),
+            })
+            .collect(),
+        problems: replay.problems,
+        lines: replay.lines,
+        events_applied: replay.events_applied,
+    }
+}
+
+/// A run of lines read from a log: decoded on one thread, applied in order on another.
+#[derive(Default)]
+struct Batch {
+    /// The kept lines, back to back, without their line breaks.
+    text: Vec<u8>,
+    /// One entry per line read.
+    lines: Vec<BatchLine>,
+    /// The events decoded from `lines`, where a line held a valid event.
+    decoded: Vec<Option<Event>>,
+    /// Bytes taken from the reader up to the end of this batch.
+    bytes_read: u64,
+    /// The read error that ended the log after this batch's lines.
+    error: Option<io::Error>,
+}
+
+/// One line of a [`Batch`].
+enum BatchLine {
+    /// A line whose bytes end at this offset of `Batch::text`.
+    Kept(usize),
+    /// A line over `max_line_bytes`, with its length; its bytes were not kept.
+    Oversized(usize),
+}
+
+/// How many lines a batch holds at most before it is handed on.
+const BATCH_LINES: usize = 4096;
+/// How many bytes a batch holds at most (less when progress is reported more often).
+const BATCH_BYTES: u64 = 1 << 20;
+
+impl Batch {
+    /// Reads the next lines, up to about `size` bytes of them; `None` at the end of the input.
+    fn read(reader: &mut impl BufRead, cap: usize, bytes_read: u64, size: u64) -> Option<Batch> {
+        let mut batch = Batch { bytes_read, ..Batch::default() };
+        while batch.lines.len() < BATCH_LINES && batch.bytes_read - bytes_read < size {
+            let start = batch.text.len();
+            match read_line_capped(reader, &mut batch.text, cap) {
+                Ok(None) => break,
+                Ok(Some(line)) => {
+                    batch.bytes_read += line.consumed;
+                    if line.length > cap {
+                        batch.text.truncate(start);
+                        batch.lines.push(BatchLine::Oversized(line.length));
+                    } else {
+                        batch.lines.push(BatchLine::Kept(batch.text.len()));
+                    }
                 }
-                bytes += line.consumed;
-                if bytes - reported >= every_bytes {
-                    progress(bytes);
-                    reported = bytes;
+                Err(error) => {
+                    batch.text.truncate(start);
+                    batch.error = Some(error);
+                    break;
                 }
             }
-            Err(error) => {
-                replayer.replay.lines += 1;
-                let message = format!("reading the log failed: {error}");
-                replayer.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
+        }
+        (!batch.lines.is_empty() || batch.error.is_some()).then_some(batch)
+    }
+
+    /// The kept lines with their bytes, `None` for an oversized one.
+    fn line_bytes(&self) -> impl Iterator<Item = Result<&[u8], usize>> + '_ {
+        let mut start = 0;
+        self.lines.iter().map(move |line| match *line {
+            BatchLine::Kept(end) => {
+                let bytes = self.text.get(start..end).unwrap_or_default();
+                start = end;
+                Ok(bytes)
+            }
+            BatchLine::Oversized(length) => Err(length),
+        })
+    }
+
+    /// Decodes every line that holds a valid event; the others are left to the replayer,
+    /// which reports them.
+    fn decode(mut self) -> Batch {
+        let decoded = self
+            .line_bytes()
+            .map(|line| Event::from_json(event_text(std::str::from_utf8(line.ok()?).ok()?)?).ok())
+            .collect();
+        self.decoded = decoded;
+        self
+    }
+
+    /// Applies the batch's lines in order.
+    fn apply(self, replayer: &mut LogReplayer) {
+        let mut decoded = self.decoded.iter();
+        for line in self.line_bytes() {
+            let event = decoded.next().and_then(Option::as_ref);
+            match line {
+                Err(length) => replayer.push_oversized_line(length),
+                Ok(bytes) => match (event, std::str::from_utf8(bytes).ok().and_then(event_text)) {
+                    (Some(event), Some(text)) => {
+                        replayer.replay.lines += 1;
+                        replayer.apply(event, text);
+                    }
+                    _ => replayer.push_bytes(bytes),
+                },
+            }
+        }
+        if let Some(error) = self.error {
+            replayer.replay.lines += 1;
+            let message = format!("reading the log failed: {error}");
+            replayer.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
+        }
+    }
+}
+
+/// A line without its line break, or `None` when it is blank.
+fn event_text(line: &str) -> Option<&str> {
+    let line = line.trim_end_matches(['\n', '\r']);
+    (!line.trim().is_empty()).then_some(line)
+}
+
+/// Reads every line into `replayer`, decoding on other threads when there are cores to spare.
+fn read_into(replayer: &mut LogReplayer, mut reader: impl BufRead, every_bytes: u64, mut progress: impl FnMut(u64)) {
+    let cap = replayer.limits.max_line_bytes;
+    let size = every_bytes.clamp(1, BATCH_BYTES);
+    let mut reported = 0_u64;
+    let mut bytes_read = 0_u64;
+    let mut applied = |batch: Batch, replayer: &mut LogReplayer| {
+        bytes_read = batch.bytes_read;
+        let ended = batch.error.is_some();
+        batch.apply(replayer);
+        if bytes_read - reported >= every_bytes {
+            progress(bytes_read);
+            reported = bytes_read;
+        }
+        ended
+    };
+    let decoders = decoding_threads();
+    if decoders == 0 {
+        let mut read = 0;
+        while let Some(batch) = Batch::read(&mut reader, cap, read, size) {
+            read = batch.bytes_read;
+            if applied(batch.decode(), replayer) {
                 break;
             }
         }
+    } else {
+        read_in_parallel(replayer, &mut reader, (cap, size), decoders, &mut applied);
     }
-    progress(bytes);
-    replayer.finish()
+    progress(bytes_read);
+}
+
+/// How many threads decode lines besides the one applying them (0: decode in line).
+fn decoding_threads() -> usize {
+    #[cfg(feature = "threads")]
+    {
+        std::thread::available_parallelism().map_or(0, |cores| cores.get().saturating_sub(1).min(7))
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        0
+    }
+}
+
+/// Hands batches round-robin to `decoders` threads and applies the decoded batches in the
+/// order they were read: the same result as reading line by line.
+#[cfg(feature = "threads")]
+fn read_in_parallel(
+    replayer: &mut LogReplayer,
+    reader: &mut impl BufRead,
+    (cap, size): (usize, u64),
+    decoders: usize,
+    applied: &mut impl FnMut(Batch, &mut LogReplayer) -> bool,
+) {
+    use std::collections::VecDeque;
+    use std::sync::mpsc::sync_channel;
+    /// Batches in flight per decoding thread: enough to keep it busy, few enough to bound memory.
+    const DEPTH: usize = 2;
+    std::thread::scope(|scope| {
+        let mut workers = Vec::with_capacity(decoders);
+        for _ in 0..decoders {
+            let (to_worker, inbox) = sync_channel::<Batch>(DEPTH);
+            let (outbox, from_worker) = sync_channel::<Batch>(DEPTH);
+            scope.spawn(move || {
+                for batch in inbox {
+                    if outbox.send(batch.decode()).is_err() {
+                        break;
+                    }
+                }
+            });
+            workers.push((to_worker, from_worker));
+        }
+        // Which worker holds each batch in flight, oldest first.
+        let mut in_flight: VecDeque<usize> = VecDeque::new();
+        let (mut next_worker, mut read, mut at_end) = (0, 0, false);
+        loop {
+            while !at_end && in_flight.len() < DEPTH * decoders {
+                match Batch::read(reader, cap, read, size) {
+                    None => at_end = true,
+                    Some(batch) => {
+                        read = batch.bytes_read;
+                        at_end = batch.error.is_some();
+                        let Some((to_worker, _)) = workers.get(next_worker) else { return };
+                        if to_worker.send(batch).is_err() {
+                            return;
+                        }
+                        in_flight.push_back(next_worker);
+                        next_worker = (next_worker + 1) % decoders;
+                    }
+                }
+            }
+            let Some(worker) = in_flight.pop_front() else { break };
+            let Some(batch) = workers.get(worker).and_then(|(_, from_worker)| from_worker.recv().ok()) else {
+                break;
+            };
+            if applied(batch, replayer) {
+                break;
+            }
+        }
+        // Dropping the senders ends the workers.
+        workers.clear();
+    });
+}
+
+#[cfg(not(feature = "threads"))]
+fn read_in_parallel(
+    _replayer: &mut LogReplayer,
+    _reader: &mut impl BufRead,
+    _sizes: (usize, u64),
+    _decoders: usize,
+    _applied: &mut impl FnMut(Batch, &mut LogReplayer) -> bool,
+) {
 }
 
 /// What [`read_line_capped`] read.
@@ -224,20 +497,21 @@ struct LineRead {
     consumed: u64,
 }
 
-/// Reads one line into `line` (without its `\n`), keeping at most `cap + 1` bytes of it.
-/// `None` at the end of the input.
-fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<Option<LineRead>> {
+/// Reads one line onto the end of `buffer` (without its `\n`), keeping at most `cap + 1`
+/// bytes of it. `None` at the end of the input.
+fn read_line_capped(reader: &mut impl BufRead, buffer: &mut Vec<u8>, cap: usize) -> io::Result<Option<LineRead>> {
+    let start = buffer.len();
     let keep = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
-    let read = reader.by_ref().take(keep).read_until(b'\n', line)?;
+    let read = reader.by_ref().take(keep).read_until(b'\n', buffer)?;
     if read == 0 {
         return Ok(None);
     }
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        return Ok(Some(LineRead { length: line.len(), consumed: read as u64 }));
+    if buffer.last() == Some(&b'\n') {
+        buffer.pop();
+        return Ok(Some(LineRead { length: buffer.len() - start, consumed: read as u64 }));
     }
-    let mut result = LineRead { length: line.len(), consumed: read as u64 };
-    if line.len() <= cap {
+    let mut result = LineRead { length: buffer.len() - start, consumed: read as u64 };
+    if result.length <= cap {
         return Ok(Some(result)); // the last line, without a line break
     }
     // Over the cap: count and drop the rest of the line without keeping it.

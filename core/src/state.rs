@@ -210,6 +210,10 @@ pub struct RecordedStep {
     /// The `seq` of the `script_step` event that recorded it (who recorded it is that
     /// event's `actor`).
     pub seq: u64,
+    /// The rating of a `session_feedback` step, kept so that analytics need not decode the
+    /// log entry.
+    #[serde(skip)]
+    pub(crate) rating: Option<u8>,
 }
 
 /// One scheduling of a numbered coaching session.

@@ -439,7 +439,7 @@ impl Engagement {
             .steps
             .iter()
             .filter_map(|step| {
-                let content = self.step_content(step)?.clone();
+                let content = self.step_content(step)?;
                 Some(StepView { name: step.name.clone(), at: step.at, content })
             })
             .collect()
@@ -558,10 +558,7 @@ impl Engagement {
     }
 
     fn session_rating(&self, session: &Session) -> Option<u8> {
-        session.steps.iter().find_map(|step| match self.step_content(step) {
-            Some(StepContent::SessionFeedback(feedback)) => Some(feedback.rating),
-            _ => None,
-        })
+        session.steps.iter().find_map(|step| step.rating)
     }
 
     fn shared_with(&self, role: Role) -> SharedRecords {

@@ -35,7 +35,7 @@ proptest! {
             }
         }
         if !engagement.log().is_empty() {
-            let replayed = Engagement::replay(engagement.log().iter().cloned()).unwrap();
+            let replayed = Engagement::replay(engagement.log().iter()).unwrap();
             prop_assert_eq!(state(&replayed), state(&engagement));
         }
 
@@ -47,6 +47,68 @@ proptest! {
             prop_assert_eq!(state(&reread.engagements[0]), state(&engagement));
             prop_assert_eq!(reread.engagements[0].to_jsonl(), jsonl);
         }
+    }
+
+    /// Applying events as JSON text keeps the text: the state is the same as applying them
+    /// as values, a rejected text changes nothing, and the log read back from the kept texts
+    /// is exactly the applied events with their `seq`.
+    #[test]
+    fn a_log_kept_as_text_reads_back_as_the_applied_events((prefix, tail) in arb_sequence()) {
+        let full = full_engagement();
+        let (mut from_text, mut from_values) = (Engagement::new("v-1"), Engagement::new("v-1"));
+        let mut applied = Vec::new();
+        for raw in full.iter().take(prefix).chain(tail.iter()) {
+            // Pretty-printed, so that the kept text is never the canonical form.
+            let text = serde_json::to_string_pretty(raw).unwrap();
+            let before = (state(&from_text), from_text.to_jsonl());
+            let outcome = from_text.apply_json(&text);
+            prop_assert_eq!(outcome.is_ok(), Event::from_value(raw).map(|event| from_values.apply(event)).is_ok_and(|r| r.is_ok()));
+            match outcome {
+                Ok(done) => {
+                    let mut event = Event::from_json(&text).unwrap();
+                    event.seq = Some(done.seq);
+                    applied.push(event);
+                }
+                Err(_) => prop_assert_eq!(&before, &(state(&from_text), from_text.to_jsonl())),
+            }
+        }
+        prop_assert_eq!(state(&from_text), state(&from_values));
+        prop_assert_eq!(&from_text, &from_values);
+        prop_assert_eq!(from_text.log().to_vec(), applied);
+        prop_assert_eq!(from_text.to_jsonl(), from_values.to_jsonl());
+    }
+
+    /// Reading a log with decoding on other threads gives exactly what reading it line by
+    /// line gives: the same engagements, problems and line numbers, in the same order.
+    #[test]
+    fn threaded_reading_equals_reading_line_by_line((prefix, tail) in arb_sequence(), junk in 0..6usize) {
+        let full = full_engagement();
+        let mut lines = Vec::new();
+        for (index, raw) in full.iter().take(prefix).chain(tail.iter()).enumerate() {
+            lines.push(raw.to_string());
+            let mut other = raw.clone();
+            other["engagement"] = json!("v-2");
+            lines.push(other.to_string());
+            if index % 7 == junk {
+                lines.push(["{oops", "", "[1]", "\u{0}"][index % 4].to_owned());
+            }
+        }
+        let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+        let mut replayer = coachflow::log::LogReplayer::new();
+        for line in &lines {
+            replayer.push_line(line);
+        }
+        let one_by_one = replayer.finish();
+        // Small progress steps make small batches, so that many are in flight at once.
+        let threaded = coachflow::log::read_log_with_progress(text.as_bytes(), &coachflow::Limits::default(), 300, |_| {});
+        prop_assert_eq!(&threaded.problems, &one_by_one.problems);
+        prop_assert_eq!((threaded.lines, threaded.events_applied), (one_by_one.lines, one_by_one.events_applied));
+        prop_assert_eq!(threaded.engagements.iter().map(state).collect::<Vec<_>>(), one_by_one.engagements.iter().map(state).collect::<Vec<_>>());
+        let validated = coachflow::log::validate_log(text.as_bytes(), &coachflow::Limits::default(), 300, |_| {});
+        prop_assert_eq!(&validated.problems, &one_by_one.problems);
+        let summaries: Vec<_> = validated.engagements.iter().map(|e| (e.id.clone(), e.stage, e.events)).collect();
+        let expected: Vec<_> = one_by_one.engagements.iter().map(|e| (e.id().to_owned(), e.stage(), e.log().len())).collect();
+        prop_assert_eq!(summaries, expected);
     }
 
     /// Arbitrary text never panics the parser, and what it accepts round-trips.

@@ -71,8 +71,11 @@ fn every_golden_log_loads_without_a_problem_and_holds_every_event_type_of_its_sc
         let replay = read_log(text.as_bytes());
         assert_eq!(replay.problems, [], "the schema {version} golden log no longer loads");
         assert_eq!(replay.events_applied, text.lines().count() as u64);
-        let types: BTreeSet<EventType> =
-            replay.engagements.iter().flat_map(|engagement| engagement.log().iter().map(Event::event_type)).collect();
+        let types: BTreeSet<EventType> = replay
+            .engagements
+            .iter()
+            .flat_map(|engagement| engagement.log().iter().map(|event| event.event_type()))
+            .collect();
         let of_schema: BTreeSet<EventType> =
             EventType::ALL.iter().copied().filter(|kind| kind.schema() <= version).collect();
         assert_eq!(types, of_schema, "the schema {version} golden log should hold every event type of its schema");

@@ -34,6 +34,7 @@ pub use table::{accepted_stages, permitted_roles};
 
 use crate::codes::Code;
 use crate::event::{Event, EventBody, EventType, StepContent, Timestamp};
+use crate::event_log::EventLog;
 use crate::finding::{Finding, Rejection};
 use crate::limits::Limits;
 use crate::model::{Policy, Role, Stage};
@@ -142,7 +143,7 @@ pub struct Engagement {
     discontinuation: Option<Discontinuation>,
     sponsor_explanations: Vec<Note>,
     coach_changes: Vec<CoachChange>,
-    log: Vec<Event>,
+    log: EventLog,
     /// How events are checked, not what happened: left out of the serialized state.
     #[serde(skip)]
     limits: Limits,
@@ -180,7 +181,7 @@ impl Engagement {
             discontinuation: None,
             sponsor_explanations: Vec::new(),
             coach_changes: Vec::new(),
-            log: Vec::new(),
+            log: EventLog::default(),
             limits: Limits::DEFAULT,
         }
     }
@@ -207,24 +208,28 @@ impl Engagement {
         events: impl IntoIterator<Item = Event>,
         limits: &Limits,
     ) -> Result<Engagement, ReplayError> {
-        Engagement::replay_read(events.into_iter().map(Ok), limits)
+        Engagement::replay_read(events.into_iter().map(|event| Ok((event, None))), limits)
     }
 
-    /// Replays events as they are read, one result per element of the input: the id is the
-    /// first event's, and the replay stops at the first element that could not be read or
-    /// applied, with its index. Every replay (of events, of JSON Lines, of a binding's array)
-    /// goes through here.
-    pub(crate) fn replay_read(
-        events: impl IntoIterator<Item = Result<Event, Rejection>>,
+    /// Replays events as they are read, one result per element of the input (the event, and
+    /// the text it was read from when there is one): the id is the first event's, and the
+    /// replay stops at the first element that could not be read or applied, with its index.
+    /// Every replay (of events, of JSON Lines, of a binding's array) goes through here.
+    pub(crate) fn replay_read<'a>(
+        events: impl IntoIterator<Item = Result<(Event, Option<&'a str>), Rejection>>,
         limits: &Limits,
     ) -> Result<Engagement, ReplayError> {
         let mut engagement: Option<Engagement> = None;
-        for (index, event) in events.into_iter().enumerate() {
+        for (index, read) in events.into_iter().enumerate() {
             let fail = |rejection| ReplayError { index, rejection };
-            let event = event.map_err(fail)?;
+            let (event, text) = read.map_err(fail)?;
             let target =
                 engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
-            target.apply(event).map_err(fail)?;
+            match text {
+                Some(text) => target.apply_read(&event, text),
+                None => target.apply(event),
+            }
+            .map_err(fail)?;
         }
         Ok(engagement.unwrap_or_else(|| Engagement::new("").with_limits(*limits)))
     }
@@ -248,7 +253,7 @@ impl Engagement {
             if line.len() > limits.max_line_bytes {
                 return Err(limits.line_too_long(line.len()).into());
             }
-            Event::from_json(line)
+            Event::from_json(line).map(|event| (event, Some(line)))
         });
         Engagement::replay_read(events, limits)
     }
@@ -260,8 +265,42 @@ impl Engagement {
         let seq = self.next_seq();
         event.seq = Some(seq);
         self.fold(&event);
-        self.log.push(event);
+        self.log.push_event(&event);
         Ok(Applied { seq, warnings })
+    }
+
+    /// Parses one event from JSON text and applies it, keeping the text as written (the
+    /// cheapest way to apply an event that arrives as JSON).
+    ///
+    /// ```
+    /// use coachflow::{Code, Engagement};
+    /// let mut engagement = Engagement::new("e");
+    /// let applied = engagement.apply_json(r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s",
+    ///     "type":"engagement_opened","coachee":"c","supervisor":"s"}"#).unwrap();
+    /// assert_eq!(applied.seq, 1);
+    /// let rejection = engagement.apply_json("{oops").unwrap_err();
+    /// assert_eq!(rejection.codes(), [Code::InvalidEvent]);
+    /// ```
+    pub fn apply_json(&mut self, text: &str) -> Result<Applied, Rejection> {
+        let event = Event::from_json(text)?;
+        self.apply_read(&event, text)
+    }
+
+    /// Applies an event decoded from `text`, keeping `text` in the log.
+    pub(crate) fn apply_read(&mut self, event: &Event, text: &str) -> Result<Applied, Rejection> {
+        let warnings = self.check(event)?;
+        let seq = self.next_seq();
+        self.fold(event);
+        self.log.push_text(text);
+        Ok(Applied { seq, warnings })
+    }
+
+    /// The same engagement keeping no event texts, only their count: for readers that
+    /// validate a log and throw the engagements away. Its [`Engagement::log`] stays empty of
+    /// events and views show no script step fields.
+    pub(crate) fn counting_only(mut self) -> Engagement {
+        self.log = EventLog::counting_only();
+        self
     }
 
     /// The verdict `apply` would give, without changing anything: the warnings when the
@@ -390,25 +429,21 @@ impl Engagement {
         &self.coach_changes
     }
     /// The fields of a recorded script step, read from its log entry.
-    pub fn step_content(&self, step: &RecordedStep) -> Option<&StepContent> {
+    pub fn step_content(&self, step: &RecordedStep) -> Option<StepContent> {
         let index = usize::try_from(step.seq.checked_sub(1)?).ok()?;
-        match &self.log.get(index)?.body {
-            EventBody::ScriptStep(recorded) => Some(&recorded.content),
+        match self.log.get(index)?.body {
+            EventBody::ScriptStep(recorded) => Some(recorded.content),
             _ => None,
         }
     }
     /// Every applied event, in order, with `seq` filled in.
-    pub fn log(&self) -> &[Event] {
+    pub fn log(&self) -> &EventLog {
         &self.log
     }
-    /// The log as JSON Lines (one event per line, each line ending in `\n`).
+    /// The log as JSON Lines in the canonical form (one event per line, each line ending
+    /// in `\n`).
     pub fn to_jsonl(&self) -> String {
-        let mut out = String::new();
-        for event in &self.log {
-            out.push_str(&event.to_json());
-            out.push('\n');
-        }
-        out
+        self.log.to_jsonl()
     }
     fn next_seq(&self) -> u64 {
         self.log.len() as u64 + 1

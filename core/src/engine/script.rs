@@ -124,7 +124,11 @@ impl Engagement {
         }
         let seq = self.next_seq();
         if let Some(session) = self.session_in_progress_mut() {
-            session.steps.push(RecordedStep { name: step.step.clone(), position, at, seq });
+            let rating = match &step.content {
+                StepContent::SessionFeedback(feedback) => Some(feedback.rating),
+                _ => None,
+            };
+            session.steps.push(RecordedStep { name: step.step.clone(), position, at, seq, rating });
         }
     }
 

@@ -23,15 +23,21 @@ use std::fmt;
 /// ```
 #[derive(Clone, Default)]
 pub struct EventLog {
-    /// Every kept event's text, one after the other.
-    text: String,
-    /// Where each event's text ends in `text`.
-    ends: Vec<usize>,
+    /// The kept texts, one after the other, in chunks that are never grown past their
+    /// first capacity: growing one buffer per engagement meant copying it again and again
+    /// and fragmenting the heap when thousands of engagements grow at once.
+    chunks: Vec<String>,
+    /// Where each event's text is: its chunk and its end in that chunk (it starts where
+    /// the previous text in the same chunk ends).
+    ends: Vec<(u32, u32)>,
     /// Events applied; equal to `ends.len()` unless texts are not kept.
     count: usize,
     /// Whether texts are kept (a validation-only reader counts events and keeps nothing).
     discard: bool,
 }
+
+/// The smallest chunk: room for a few dozen typical events.
+const CHUNK_BYTES: usize = 4096;
 
 impl EventLog {
     /// A log that only counts its events: for readers that validate and throw the
@@ -43,9 +49,21 @@ impl EventLog {
     /// Keeps an applied event as the text it was read from.
     pub(crate) fn push_text(&mut self, text: &str) {
         self.count += 1;
-        if !self.discard {
-            self.text.push_str(text);
-            self.ends.push(self.text.len());
+        if self.discard {
+            return;
+        }
+        let fits = self.chunks.last().is_some_and(|chunk| chunk.capacity() - chunk.len() >= text.len());
+        if !fits {
+            // Chunks double up to 64 KB, so that a long log needs few of them.
+            let size = (self.chunks.len() + 1).min(16) * CHUNK_BYTES;
+            self.chunks.push(String::with_capacity(size.max(text.len())));
+        }
+        let chunk_index = self.chunks.len() - 1;
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push_str(text);
+            // A chunk of more than 4 GB would need one text of that size, which no limit allows.
+            let end = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+            self.ends.push((u32::try_from(chunk_index).unwrap_or(u32::MAX), end));
         }
     }
 
@@ -70,11 +88,17 @@ impl EventLog {
 
     /// The text the event at `index` (0-based) was kept as.
     pub(crate) fn text(&self, index: usize) -> Option<&str> {
-        let start = match index.checked_sub(1) {
-            None => 0,
-            Some(before) => *self.ends.get(before)?,
+        let (chunk, end) = *self.ends.get(index)?;
+        let start = match index.checked_sub(1).and_then(|before| self.ends.get(before)) {
+            Some(&(previous_chunk, previous_end)) if previous_chunk == chunk => previous_end,
+            _ => 0,
         };
-        self.text.get(start..*self.ends.get(index)?)
+        self.chunks.get(chunk as usize)?.get(start as usize..end as usize)
+    }
+
+    /// Every kept text, in order.
+    fn texts(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).filter_map(|index| self.text(index))
     }
 
     /// The event at `index` (0-based), decoded from its text, with its `seq`.
@@ -102,7 +126,7 @@ impl EventLog {
     /// The log as JSON Lines in the canonical form (one event per line, each line ending
     /// in `\n`).
     pub fn to_jsonl(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + self.ends.len() * 12);
+        let mut out = String::with_capacity(self.chunks.iter().map(String::len).sum::<usize>() + self.ends.len() * 12);
         for event in self.iter() {
             out.push_str(&event.to_json());
             out.push('\n');
@@ -115,7 +139,8 @@ impl EventLog {
 impl PartialEq for EventLog {
     fn eq(&self, other: &EventLog) -> bool {
         self.count == other.count
-            && (self.text == other.text || (self.ends.len() == other.ends.len() && self.iter().eq(other.iter())))
+            && self.ends.len() == other.ends.len()
+            && (self.texts().eq(other.texts()) || self.iter().eq(other.iter()))
     }
 }
 
@@ -159,7 +184,7 @@ mod tests {
         let (mut read, mut built) = (EventLog::default(), EventLog::default());
         read.push_text(OPENED);
         built.push_event(&event);
-        assert_ne!(read.text, built.text);
+        assert_ne!(read.text(0), built.text(0));
         assert_eq!(read, built);
     }
 
@@ -167,6 +192,20 @@ mod tests {
     fn a_counting_log_keeps_no_text() {
         let mut log = EventLog::counting_only();
         log.push_text(OPENED);
-        assert_eq!((log.len(), log.get(0), log.text.len()), (1, None, 0));
+        assert_eq!((log.len(), log.get(0), log.chunks.len()), (1, None, 0));
+    }
+
+    #[test]
+    fn texts_spread_over_chunks_read_back_in_order() {
+        let mut log = EventLog::default();
+        let texts: Vec<String> = (0..2000).map(|n| format!("{{\"n\":{}}}", "7".repeat(n % 300))).collect();
+        for text in &texts {
+            log.push_text(text);
+        }
+        assert!(log.chunks.len() > 10);
+        assert!(texts.iter().enumerate().all(|(index, text)| log.text(index) == Some(text.as_str())));
+        let huge = "x".repeat(3 * CHUNK_BYTES * 16);
+        log.push_text(&huge);
+        assert_eq!(log.text(2000), Some(huge.as_str()));
     }
 }

@@ -296,9 +296,10 @@ const BATCH_LINES: usize = 4096;
 const BATCH_BYTES: u64 = 1 << 20;
 
 impl Batch {
-    /// Reads the next lines, up to about `size` bytes of them; `None` at the end of the input.
-    fn read(reader: &mut impl BufRead, cap: usize, bytes_read: u64, size: u64) -> Option<Batch> {
-        let mut batch = Batch { bytes_read, ..Batch::default() };
+    /// Reads the next lines into `batch` (an empty one, reused for its buffers), up to about
+    /// `size` bytes of them; `None` at the end of the input.
+    fn read(mut batch: Batch, reader: &mut impl BufRead, cap: usize, bytes_read: u64, size: u64) -> Option<Batch> {
+        batch.bytes_read = bytes_read;
         while batch.lines.len() < BATCH_LINES && batch.bytes_read - bytes_read < size {
             let start = batch.text.len();
             match read_line_capped(reader, &mut batch.text, cap) {
@@ -338,16 +339,26 @@ impl Batch {
     /// Decodes every line that holds a valid event; the others are left to the replayer,
     /// which reports them.
     fn decode(mut self) -> Batch {
-        let decoded = self
-            .line_bytes()
-            .map(|line| Event::from_json(event_text(std::str::from_utf8(line.ok()?).ok()?)?).ok())
-            .collect();
+        let mut decoded = std::mem::take(&mut self.decoded);
+        decoded.extend(
+            self.line_bytes().map(|line| Event::from_json(event_text(std::str::from_utf8(line.ok()?).ok()?)?).ok()),
+        );
         self.decoded = decoded;
         self
     }
 
+    /// The batch emptied, its buffers kept for the next one (allocating and freeing a
+    /// megabyte per batch costs more than it seems).
+    fn emptied(mut self) -> Batch {
+        self.text.clear();
+        self.lines.clear();
+        self.decoded.clear();
+        self.error = None;
+        self
+    }
+
     /// Applies the batch's lines in order.
-    fn apply(self, replayer: &mut LogReplayer) {
+    fn apply(&mut self, replayer: &mut LogReplayer) {
         let mut decoded = self.decoded.iter();
         for line in self.line_bytes() {
             let event = decoded.next().and_then(Option::as_ref);
@@ -362,7 +373,7 @@ impl Batch {
                 },
             }
         }
-        if let Some(error) = self.error {
+        if let Some(error) = self.error.take() {
             replayer.replay.lines += 1;
             let message = format!("reading the log failed: {error}");
             replayer.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
@@ -382,7 +393,7 @@ fn read_into(replayer: &mut LogReplayer, mut reader: impl BufRead, every_bytes: 
     let size = every_bytes.clamp(1, BATCH_BYTES);
     let mut reported = 0_u64;
     let mut bytes_read = 0_u64;
-    let mut applied = |batch: Batch, replayer: &mut LogReplayer| {
+    let mut applied = |batch: &mut Batch, replayer: &mut LogReplayer| {
         bytes_read = batch.bytes_read;
         let ended = batch.error.is_some();
         batch.apply(replayer);
@@ -394,12 +405,14 @@ fn read_into(replayer: &mut LogReplayer, mut reader: impl BufRead, every_bytes: 
     };
     let decoders = decoding_threads();
     if decoders == 0 {
-        let mut read = 0;
-        while let Some(batch) = Batch::read(&mut reader, cap, read, size) {
+        let (mut read, mut spare) = (0, Batch::default());
+        while let Some(batch) = Batch::read(spare, &mut reader, cap, read, size) {
             read = batch.bytes_read;
-            if applied(batch.decode(), replayer) {
+            let mut batch = batch.decode();
+            if applied(&mut batch, replayer) {
                 break;
             }
+            spare = batch.emptied();
         }
     } else {
         read_in_parallel(replayer, &mut reader, (cap, size), decoders, &mut applied);
@@ -427,21 +440,42 @@ fn read_in_parallel(
     reader: &mut impl BufRead,
     (cap, size): (usize, u64),
     decoders: usize,
-    applied: &mut impl FnMut(Batch, &mut LogReplayer) -> bool,
+    applied: &mut impl FnMut(&mut Batch, &mut LogReplayer) -> bool,
 ) {
     use std::collections::VecDeque;
-    use std::sync::mpsc::sync_channel;
+    use std::sync::mpsc::channel;
+    use std::sync::Mutex;
     /// Batches in flight per decoding thread: enough to keep it busy, few enough to bound memory.
     const DEPTH: usize = 2;
+    /// What a decoding thread is asked to do with a batch.
+    enum Job {
+        /// Decode it and send it back.
+        Decode(Batch),
+        /// Empty it (its events were made on that thread, and are cheaper to free there)
+        /// and put it with the spares.
+        Empty(Batch),
+    }
+    let spares: Mutex<Vec<Batch>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         let mut workers = Vec::with_capacity(decoders);
         for _ in 0..decoders {
-            let (to_worker, inbox) = sync_channel::<Batch>(DEPTH);
-            let (outbox, from_worker) = sync_channel::<Batch>(DEPTH);
+            let (to_worker, inbox) = channel::<Job>();
+            let (outbox, from_worker) = channel::<Batch>();
+            let spares = &spares;
             scope.spawn(move || {
-                for batch in inbox {
-                    if outbox.send(batch.decode()).is_err() {
-                        break;
+                for job in inbox {
+                    match job {
+                        Job::Decode(batch) => {
+                            if outbox.send(batch.decode()).is_err() {
+                                break;
+                            }
+                        }
+                        Job::Empty(batch) => {
+                            let batch = batch.emptied();
+                            if let Ok(mut spares) = spares.lock() {
+                                spares.push(batch);
+                            }
+                        }
                     }
                 }
             });
@@ -452,13 +486,14 @@ fn read_in_parallel(
         let (mut next_worker, mut read, mut at_end) = (0, 0, false);
         loop {
             while !at_end && in_flight.len() < DEPTH * decoders {
-                match Batch::read(reader, cap, read, size) {
+                let spare = spares.lock().ok().and_then(|mut spares| spares.pop()).unwrap_or_default();
+                match Batch::read(spare, reader, cap, read, size) {
                     None => at_end = true,
                     Some(batch) => {
                         read = batch.bytes_read;
                         at_end = batch.error.is_some();
                         let Some((to_worker, _)) = workers.get(next_worker) else { return };
-                        if to_worker.send(batch).is_err() {
+                        if to_worker.send(Job::Decode(batch)).is_err() {
                             return;
                         }
                         in_flight.push_back(next_worker);
@@ -467,10 +502,12 @@ fn read_in_parallel(
                 }
             }
             let Some(worker) = in_flight.pop_front() else { break };
-            let Some(batch) = workers.get(worker).and_then(|(_, from_worker)| from_worker.recv().ok()) else {
+            let Some((to_worker, from_worker)) = workers.get(worker) else { break };
+            let Ok(mut batch) = from_worker.recv() else { break };
+            if applied(&mut batch, replayer) {
                 break;
-            };
-            if applied(batch, replayer) {
+            }
+            if to_worker.send(Job::Empty(batch)).is_err() {
                 break;
             }
         }
@@ -485,7 +522,7 @@ fn read_in_parallel(
     _reader: &mut impl BufRead,
     _sizes: (usize, u64),
     _decoders: usize,
-    _applied: &mut impl FnMut(Batch, &mut LogReplayer) -> bool,
+    _applied: &mut impl FnMut(&mut Batch, &mut LogReplayer) -> bool,
 ) {
 }
 

@@ -1,0 +1,95 @@
+"""Issue 15's whole-process figures, measured side by side in one run.
+
+Alternates, round after round, `coachflow validate LOG` and its peer (bench/parse_loop.py: a
+Python loop that only parses each line with orjson), and, when the Python package is
+installed, `coachflow.load_jsonl(LOG)` in a fresh interpreter. Each process runs under
+`/usr/bin/time -v`; the medians of wall time and peak RSS are printed with their ratios to
+the peer and to the file size.
+
+    python bench/lean_core.py [--engagements 10000] [--rounds 5] [--cli target/release/coachflow]
+
+Needs orjson (`pip install orjson`); the log is generated with `coachflow generate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one process, from GNU time."""
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stderr}")
+    wall = rss = 0.0
+    for line in done.stderr.splitlines():
+        line = line.strip()
+        if line.startswith("Elapsed (wall clock) time"):
+            clock = line.rsplit(" ", 1)[1].split(":")
+            wall = sum(float(part) * 60**power for power, part in enumerate(reversed(clock)))
+        elif line.startswith("Maximum resident set size"):
+            rss = int(line.rsplit(" ", 1)[1]) / 1024
+    return wall, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engagements", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cli", default=str(ROOT / "target/release/coachflow"))
+    parser.add_argument("--log", help="an existing log instead of a generated one")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(args.log) if args.log else Path(folder) / "log.jsonl"
+        if not args.log:
+            with log.open("wb") as out:
+                subprocess.run(
+                    [args.cli, "generate", "--engagements", str(args.engagements), "--seed", "7"],
+                    stdout=out,
+                    check=True,
+                )
+        size_mb = log.stat().st_size / 1e6
+        events = sum(1 for _ in log.open("rb"))
+        commands = {
+            "orjson parse-only loop (the peer)": [sys.executable, str(ROOT / "bench/parse_loop.py"), str(log)],
+            "coachflow validate": [args.cli, "validate", str(log)],
+        }
+        try:
+            import coachflow  # noqa: F401
+
+            commands["Python coachflow.load_jsonl"] = [
+                sys.executable,
+                "-c",
+                "import sys, coachflow; e = coachflow.load_jsonl(sys.argv[1]); print(len(e))",
+                str(log),
+            ]
+        except ImportError:
+            print("(the Python package is not installed: load_jsonl is not measured)")
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(args.rounds):
+            for name, command in commands.items():
+                samples[name].append(measure(command))
+
+    print(f"log: {events:,} events, {size_mb:.0f} MB, {args.rounds} alternating rounds (medians)")
+    peer_wall = statistics.median(wall for wall, _ in samples["orjson parse-only loop (the peer)"])
+    for name, runs in samples.items():
+        wall = statistics.median(w for w, _ in runs)
+        rss = statistics.median(r for _, r in runs)
+        print(
+            f"{name:36} {wall:6.2f} s ({wall / peer_wall:4.2f}x the peer)  "
+            f"peak RSS {rss:6.0f} MB ({rss / size_mb:4.2f}x the file)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -230,6 +230,13 @@ pub struct EngagementSummary {
     pub events: usize,
 }
 
+impl EngagementSummary {
+    /// The summary of an engagement held elsewhere (a store's table, for example).
+    pub fn new(id: impl Into<String>, stage: Stage, events: usize) -> EngagementSummary {
+        EngagementSummary { id: id.into(), stage, events }
+    }
+}
+
 /// Checks every line of a log as [`read_log_with_progress`] does, keeping no event texts:
 /// the cheapest way to learn whether a log is valid (`coachflow validate`).
 ///
@@ -255,11 +262,7 @@ pub fn validate_log(
         engagements: replay
             .engagements
             .iter()
-            .map(|engagement| EngagementSummary {
-                id: engagement.id().to_owned(),
-                stage: engagement.stage(),
-                events: engagement.log().len(),
-            })
+            .map(|engagement| EngagementSummary::new(engagement.id(), engagement.stage(), engagement.log().len()))
             .collect(),
         problems: replay.problems,
         lines: replay.lines,

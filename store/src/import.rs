@@ -1,0 +1,145 @@
+//! Importing a JSON Lines log into a store: every line checked as `Store::append` checks
+//! it, stored in batches, each batch committed together with how far the import got, so
+//! that an import stopped by a crash goes on where its last batch ended.
+
+use crate::transaction::{self, key_of, NewEvent};
+use crate::{Store, StoreCode, StoreError};
+use coachflow::{Engagement, Event, Finding};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::Path;
+
+/// Lines stored per transaction.
+const BATCH_LINES: usize = 5_000;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportReport {
+    /// The line the import started at (1 for a new import; later when it went on after a
+    /// crash).
+    pub started_at_line: u64,
+    /// The lines of the file, all of them, once the import is done.
+    pub lines: u64,
+    /// Events stored by this run.
+    pub events_stored: u64,
+    /// Lines that were not stored, with their line numbers and every violated rule.
+    pub problems: Vec<(u64, Vec<Finding>)>,
+}
+
+/// One accepted line waiting for its batch to be stored.
+struct Pending {
+    /// The engagement's key.
+    engagement: String,
+    seq: u64,
+    event: String,
+    stage: coachflow::Stage,
+}
+
+impl Store {
+    /// Imports a JSON Lines log (interleaved engagements, as `coachflow generate` or an
+    /// export writes them). Each line is checked against its engagement as stored plus the
+    /// lines before it; a line that breaks a rule is reported and not stored. `progress` is
+    /// called with the bytes done and the file's size after each batch.
+    ///
+    /// Running it again on the same file after a crash goes on after the last stored batch
+    /// and stores nothing twice; running it again on a finished import stores nothing.
+    pub fn import_jsonl(&self, path: &Path, mut progress: impl FnMut(u64, u64)) -> Result<ImportReport, StoreError> {
+        let source = std::fs::canonicalize(path).map_err(|error| io_error(path, error))?;
+        let source = source.to_string_lossy().into_owned();
+        let mut file = File::open(path).map_err(|error| io_error(path, error))?;
+        let size = file.metadata().map_err(|error| io_error(path, error))?.len();
+        let (mut bytes, mut lines) = self.transaction(|transaction| transaction.import_progress(&source))?;
+        file.seek(SeekFrom::Start(bytes)).map_err(|error| io_error(path, error))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut report = ImportReport { started_at_line: lines + 1, ..ImportReport::default() };
+        let mut engagements: HashMap<String, Engagement> = HashMap::new();
+        let mut pending: Vec<Pending> = Vec::with_capacity(BATCH_LINES);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let read = reader.read_line(&mut line).map_err(|error| io_error(path, error))?;
+            if read > 0 {
+                bytes += read as u64;
+                lines += 1;
+                let text = line.trim_end_matches(['\n', '\r']);
+                if !text.trim().is_empty() {
+                    match self.check_line(text, &mut engagements)? {
+                        Ok(accepted) => pending.push(accepted),
+                        Err(findings) => report.problems.push((lines, findings)),
+                    }
+                }
+            }
+            if read == 0 || pending.len() >= BATCH_LINES {
+                self.store_batch(&pending, &source, bytes, lines)?;
+                report.events_stored += pending.len() as u64;
+                pending.clear();
+                progress(bytes, size);
+            }
+            if read == 0 {
+                report.lines = lines;
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Checks one line against its engagement (loaded from the store the first time it is
+    /// seen) and applies it there.
+    /// The outer error is the store's; the inner one, the line's violations.
+    fn check_line(
+        &self,
+        text: &str,
+        engagements: &mut HashMap<String, Engagement>,
+    ) -> Result<Result<Pending, Vec<Finding>>, StoreError> {
+        let mut event = match Event::from_json(text) {
+            Ok(event) => event,
+            Err(rejection) => return Ok(Err(rejection.violations)),
+        };
+        if !engagements.contains_key(&event.engagement) {
+            let stored = self
+                .transaction(|transaction| transaction::load(transaction, &event.engagement))?
+                .unwrap_or_else(|| Engagement::new(event.engagement.clone()));
+            engagements.insert(event.engagement.clone(), stored);
+        }
+        let Some(engagement) = engagements.get_mut(&event.engagement) else {
+            return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
+        };
+        Ok(match engagement.apply(event.clone()) {
+            Ok(applied) => {
+                event.seq = Some(applied.seq);
+                let stage = engagement.stage();
+                Ok(Pending { stage, seq: applied.seq, event: event.to_json(), engagement: key_of(&event.engagement) })
+            }
+            Err(rejection) => Err(rejection.violations),
+        })
+    }
+
+    /// Stores a batch and the import's progress in one transaction.
+    fn store_batch(&self, batch: &[Pending], source: &str, bytes: u64, lines: u64) -> Result<(), StoreError> {
+        self.transaction(|transaction| {
+            if !batch.is_empty() {
+                let rows: Vec<NewEvent<'_>> = batch
+                    .iter()
+                    .map(|pending| NewEvent {
+                        engagement: &pending.engagement,
+                        seq: pending.seq,
+                        event: &pending.event,
+                        stage: pending.stage,
+                    })
+                    .collect();
+                if transaction.insert(&rows)?.is_none() {
+                    return Err(StoreError::new(
+                        StoreCode::ConcurrentUpdate,
+                        "another writer stored events of an engagement this import was adding to; run the import again",
+                    ));
+                }
+            }
+            transaction.set_import_progress(source, bytes, lines)
+        })
+    }
+}
+
+fn io_error(path: &Path, error: std::io::Error) -> StoreError {
+    StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display()))
+}

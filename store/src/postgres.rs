@@ -1,0 +1,240 @@
+//! The PostgreSQL backend. Writers check in parallel; the row that hands out global
+//! positions is locked only from an event's insert to its commit, so positions are dense
+//! and in commit order, and the unique `(engagement, seq)` decides every race.
+
+use crate::sqlite::{check_version, summary, with_id};
+use crate::transaction::{NewEvent, StoredEvent, Transaction};
+use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
+use coachflow::log::EngagementSummary;
+use coachflow::Stage;
+use postgres::{Client, NoTls};
+use std::sync::Mutex;
+
+/// The tables of schema version 1 (`docs/store.md`).
+const SCHEMA: &str = "
+CREATE TABLE coachflow_schema (version BIGINT NOT NULL);
+CREATE TABLE coachflow_position (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL);
+INSERT INTO coachflow_position (id, last) VALUES (1, 0);
+CREATE TABLE coachflow_events (
+    position BIGINT PRIMARY KEY,
+    engagement TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    event TEXT NOT NULL,
+    UNIQUE (engagement, seq)
+);
+CREATE TABLE coachflow_engagements (
+    engagement TEXT PRIMARY KEY,
+    stage TEXT NOT NULL,
+    events BIGINT NOT NULL,
+    first_position BIGINT NOT NULL
+);
+CREATE TABLE coachflow_imports (source TEXT PRIMARY KEY, bytes BIGINT NOT NULL, lines BIGINT NOT NULL);
+";
+
+/// The advisory lock that keeps two first openings from creating the tables twice.
+const MIGRATION_LOCK: i64 = 0x636f_6163_6866;
+
+pub(crate) struct Postgres {
+    url: String,
+    /// The connection, `None` after it was lost (the next call connects again).
+    client: Mutex<Option<Client>>,
+}
+
+/// The store error for a PostgreSQL failure: anything but a rule is the server's or the
+/// network's, so the caller may try again.
+fn failed(error: postgres::Error) -> StoreError {
+    let detail = match error.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => error.to_string(),
+    };
+    StoreError::new(StoreCode::StoreUnavailable, format!("PostgreSQL: {detail}"))
+}
+
+fn as_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
+
+fn as_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+impl Postgres {
+    pub(crate) fn open(url: &str) -> Result<Postgres, StoreError> {
+        let mut client = connect(url)?;
+        migrate(&mut client)?;
+        Ok(Postgres { url: url.to_owned(), client: Mutex::new(Some(client)) })
+    }
+
+    pub(crate) fn transaction<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Transaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut slot = self.client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.as_ref().is_none_or(Client::is_closed) {
+            *slot = None;
+            *slot = Some(connect(&self.url)?);
+        }
+        let Some(client) = slot.as_mut() else {
+            return Err(StoreError::new(StoreCode::StoreUnavailable, "PostgreSQL: not connected"));
+        };
+        let result = (|| {
+            let transaction = client.transaction().map_err(failed)?;
+            let mut inside = PostgresTransaction { transaction };
+            let result = work(&mut inside)?;
+            inside.transaction.commit().map_err(failed)?;
+            Ok(result)
+        })();
+        if slot.as_ref().is_some_and(Client::is_closed) {
+            *slot = None;
+        }
+        result
+    }
+}
+
+fn connect(url: &str) -> Result<Client, StoreError> {
+    Client::connect(url, NoTls)
+        .map_err(|error| StoreError::new(StoreCode::StoreUnavailable, format!("PostgreSQL: cannot connect: {error}")))
+}
+
+/// Creates the tables in an empty schema, or checks the version of an existing store.
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut transaction = client.transaction().map_err(failed)?;
+    transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(failed)?;
+    let tables: Vec<String> = transaction
+        .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+        .map_err(failed)?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    if tables.is_empty() {
+        transaction.batch_execute(SCHEMA).map_err(failed)?;
+        transaction
+            .execute("INSERT INTO coachflow_schema (version) VALUES ($1)", &[&STORE_SCHEMA_VERSION])
+            .map_err(failed)?;
+    } else if !tables.iter().any(|table| table == "coachflow_schema") {
+        return Err(StoreError::new(
+            StoreCode::StoreForeign,
+            "the database schema holds other tables and no coachflow store; it was left unchanged",
+        ));
+    } else {
+        let version: i64 =
+            transaction.query_one("SELECT MAX(version) FROM coachflow_schema", &[]).map_err(failed)?.get(0);
+        check_version(version)?;
+    }
+    transaction.commit().map_err(failed)
+}
+
+struct PostgresTransaction<'a> {
+    transaction: postgres::Transaction<'a>,
+}
+
+impl Transaction for PostgresTransaction<'_> {
+    fn events_of(&mut self, key: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .transaction
+            .query("SELECT event FROM coachflow_events WHERE engagement = $1 ORDER BY seq", &[&key])
+            .map_err(failed)?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
+    fn stored(&mut self, key: &str, seq: u64) -> Result<Option<StoredEvent>, StoreError> {
+        let row = self
+            .transaction
+            .query_opt(
+                "SELECT event, position FROM coachflow_events WHERE engagement = $1 AND seq = $2",
+                &[&key, &as_i64(seq)],
+            )
+            .map_err(failed)?;
+        Ok(row.map(|row| StoredEvent { event: row.get(0), position: as_u64(row.get(1)) }))
+    }
+
+    fn insert(&mut self, events: &[NewEvent<'_>]) -> Result<Option<u64>, StoreError> {
+        let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
+        let last: i64 = self
+            .transaction
+            .query_one("UPDATE coachflow_position SET last = last + $1 WHERE id = 1 RETURNING last", &[&count])
+            .map_err(failed)?
+            .get(0);
+        let first = last - count + 1;
+        let insert = self
+            .transaction
+            .prepare(
+                "INSERT INTO coachflow_events (position, engagement, seq, event) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (engagement, seq) DO NOTHING",
+            )
+            .map_err(failed)?;
+        let summary = self
+            .transaction
+            .prepare(
+                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (engagement) DO UPDATE SET stage = excluded.stage, events = excluded.events",
+            )
+            .map_err(failed)?;
+        for (position, event) in (first..).zip(events) {
+            let inserted = self
+                .transaction
+                .execute(&insert, &[&position, &event.engagement, &as_i64(event.seq), &event.event])
+                .map_err(failed)?;
+            if inserted == 0 {
+                return Ok(None);
+            }
+            self.transaction
+                .execute(&summary, &[&event.engagement, &event.stage.as_str(), &as_i64(event.seq), &position])
+                .map_err(failed)?;
+        }
+        Ok(Some(as_u64(first)))
+    }
+
+    fn engagements(&mut self, stage: Option<Stage>) -> Result<Vec<EngagementSummary>, StoreError> {
+        let stage = stage.map(Stage::as_str);
+        let rows = self
+            .transaction
+            .query(
+                "SELECT engagement, stage, events FROM coachflow_engagements
+                 WHERE $1::text IS NULL OR stage = $1 ORDER BY first_position",
+                &[&stage],
+            )
+            .map_err(failed)?;
+        rows.iter().map(|row| summary(row.get(0), row.get::<_, &str>(1), row.get(2))).collect()
+    }
+
+    fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError> {
+        let rows = self
+            .transaction
+            .query(
+                "SELECT position, engagement, seq, event FROM coachflow_events
+                 WHERE position > $1 ORDER BY position LIMIT $2",
+                &[&as_i64(after), &as_i64(limit)],
+            )
+            .map_err(failed)?;
+        rows.iter()
+            .map(|row| {
+                with_id(FeedEntry {
+                    position: as_u64(row.get(0)),
+                    engagement: row.get(1),
+                    seq: as_u64(row.get(2)),
+                    event: row.get(3),
+                })
+            })
+            .collect()
+    }
+
+    fn import_progress(&mut self, source: &str) -> Result<(u64, u64), StoreError> {
+        let row = self
+            .transaction
+            .query_opt("SELECT bytes, lines FROM coachflow_imports WHERE source = $1", &[&source])
+            .map_err(failed)?;
+        Ok(row.map(|row| (as_u64(row.get(0)), as_u64(row.get(1)))).unwrap_or_default())
+    }
+
+    fn set_import_progress(&mut self, source: &str, bytes: u64, lines: u64) -> Result<(), StoreError> {
+        self.transaction
+            .execute(
+                "INSERT INTO coachflow_imports (source, bytes, lines) VALUES ($1, $2, $3)
+                 ON CONFLICT (source) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines",
+                &[&source, &as_i64(bytes), &as_i64(lines)],
+            )
+            .map(|_| ())
+            .map_err(failed)
+    }
+}

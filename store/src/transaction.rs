@@ -1,0 +1,128 @@
+//! What a backend does inside one transaction ([`Transaction`]), and the store's logic
+//! written once on top of it: append (check, then store, with optimistic concurrency and
+//! idempotent retry) and load.
+
+use crate::{Appended, FeedEntry, StoreCode, StoreError};
+use coachflow::log::EngagementSummary;
+use coachflow::{Engagement, Event, Stage};
+
+/// The key an engagement id is stored under: the id as a JSON string, so that every id
+/// round-trips exactly in every backend (PostgreSQL's `TEXT` cannot hold a NUL character).
+pub(crate) fn key_of(id: &str) -> String {
+    serde_json::to_string(id).unwrap_or_default()
+}
+
+/// The engagement id stored under `key`.
+pub(crate) fn id_of(key: &str) -> Result<String, StoreError> {
+    serde_json::from_str(key)
+        .map_err(|_| StoreError::new(StoreCode::StoreCorrupt, "a stored engagement key is not a JSON string"))
+}
+
+/// An event about to be stored, with what the engagement's summary row becomes.
+pub(crate) struct NewEvent<'a> {
+    /// The engagement's key ([`key_of`]).
+    pub(crate) engagement: &'a str,
+    pub(crate) seq: u64,
+    /// The canonical JSON line.
+    pub(crate) event: &'a str,
+    /// The engagement's stage after the event.
+    pub(crate) stage: Stage,
+}
+
+/// An event as stored.
+pub(crate) struct StoredEvent {
+    pub(crate) event: String,
+    pub(crate) position: u64,
+}
+
+/// One transaction of a backend. Every method runs inside it; the backend commits when the
+/// store's work returns `Ok` and rolls back otherwise.
+pub(crate) trait Transaction {
+    /// The stored events of the engagement with this key ([`key_of`]), as JSON lines, in
+    /// `seq` order.
+    fn events_of(&mut self, key: &str) -> Result<Vec<String>, StoreError>;
+    /// The event stored at `(key, seq)`.
+    fn stored(&mut self, key: &str, seq: u64) -> Result<Option<StoredEvent>, StoreError>;
+    /// Stores the events, in order, at the next global positions, and updates their
+    /// engagements' summaries; returns the first event's position, or `None` when some
+    /// `(engagement, seq)` is already taken (the caller then rolls everything back).
+    fn insert(&mut self, events: &[NewEvent<'_>]) -> Result<Option<u64>, StoreError>;
+    /// Every engagement's summary, in order of first event.
+    fn engagements(&mut self, stage: Option<Stage>) -> Result<Vec<EngagementSummary>, StoreError>;
+    /// Up to `limit` events after global position `after`.
+    fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError>;
+    /// How far an import of `source` got: bytes and lines done.
+    fn import_progress(&mut self, source: &str) -> Result<(u64, u64), StoreError>;
+    /// Records how far an import of `source` got.
+    fn set_import_progress(&mut self, source: &str, bytes: u64, lines: u64) -> Result<(), StoreError>;
+}
+
+/// Replays stored lines; a line that no longer applies means the store was changed behind
+/// coachflow's back.
+pub(crate) fn replay(engagement: &str, lines: &[String]) -> Result<Engagement, StoreError> {
+    let mut replayed = Engagement::new(engagement);
+    for (index, line) in lines.iter().enumerate() {
+        replayed.apply_json(line).map_err(|rejection| {
+            StoreError::new(
+                StoreCode::StoreCorrupt,
+                format!("stored event {} of engagement {engagement} no longer applies: {rejection}", index + 1),
+            )
+        })?;
+    }
+    Ok(replayed)
+}
+
+pub(crate) fn load(transaction: &mut dyn Transaction, engagement: &str) -> Result<Option<Engagement>, StoreError> {
+    let lines = transaction.events_of(&key_of(engagement))?;
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    replay(engagement, &lines).map(Some)
+}
+
+pub(crate) fn append(transaction: &mut dyn Transaction, event: &Event) -> Result<Appended, StoreError> {
+    let key = key_of(&event.engagement);
+    if let Some(seq) = event.seq {
+        if let Some(stored) = transaction.stored(&key, seq)? {
+            return retried(transaction, event, seq, stored);
+        }
+    }
+    let mut engagement = match load(transaction, &event.engagement)? {
+        Some(engagement) => engagement,
+        None => Engagement::new(event.engagement.clone()),
+    };
+    let applied = engagement.apply(event.clone()).map_err(StoreError::rejected)?;
+    let mut stored = event.clone();
+    stored.seq = Some(applied.seq);
+    let line = stored.to_json();
+    let row = NewEvent { engagement: &key, seq: applied.seq, event: &line, stage: engagement.stage() };
+    match transaction.insert(std::slice::from_ref(&row))? {
+        Some(position) => Ok(Appended { seq: applied.seq, position, warnings: applied.warnings }),
+        None => Err(lost_race(&event.engagement, applied.seq)),
+    }
+}
+
+/// An event sent again for a `seq` that is already stored: the stored result when it is the
+/// same event (its warnings found again by checking it against the events before it),
+/// `concurrent_update` when another writer's event took the place.
+fn retried(
+    transaction: &mut dyn Transaction,
+    event: &Event,
+    seq: u64,
+    stored: StoredEvent,
+) -> Result<Appended, StoreError> {
+    if stored.event != event.to_json() {
+        return Err(lost_race(&event.engagement, seq));
+    }
+    let lines = transaction.events_of(&key_of(&event.engagement))?;
+    let before = lines.get(..lines.len().min(usize::try_from(seq).unwrap_or(usize::MAX) - 1)).unwrap_or_default();
+    let warnings = replay(&event.engagement, before)?.check(event).unwrap_or_default();
+    Ok(Appended { seq, position: stored.position, warnings })
+}
+
+fn lost_race(engagement: &str, seq: u64) -> StoreError {
+    StoreError::new(
+        StoreCode::ConcurrentUpdate,
+        format!("another writer stored event {seq} of engagement {engagement} first; reload it and try again"),
+    )
+}

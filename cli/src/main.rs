@@ -2,6 +2,7 @@
 //! generate synthetic logs.
 #![forbid(unsafe_code)]
 
+use coachflow_cli::store::{count, write_metrics, Database, MetricsFormat, StoreCommand};
 use coachflow_cli::{demo, generate, reference};
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,17 @@ fn read_phase(name: &str) -> Result<coachflow::PartnershipPhase, String> {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Keep engagements in a database (SQLite by default, PostgreSQL for platforms): import,
+    /// append, show, due, metrics, export.
+    #[command(
+        after_help = "Examples:\n  coachflow store import engagements.jsonl\n  coachflow store show e-1 --participant sam\n  coachflow store due --as-of 2026-06-30 --db postgres://hr@db.internal/coaching"
+    )]
+    Store {
+        #[command(flatten)]
+        database: Database,
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
     /// Replay a sample engagement from pre-work to completion, explaining each step.
     #[command(after_help = "Example:\n  coachflow demo | less")]
     Demo,
@@ -184,15 +196,6 @@ enum Command {
     },
 }
 
-/// Formats of `coachflow metrics`.
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum MetricsFormat {
-    /// Comma-separated values with a header row.
-    Csv,
-    /// One JSON object per line.
-    Jsonl,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = BufWriter::new(io::stdout().lock());
@@ -213,6 +216,7 @@ fn main() -> ExitCode {
 fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
     match command {
         Command::Demo => demo::run(out).map(|()| true),
+        Command::Store { database, command } => coachflow_cli::store::run(&database, command, out),
         Command::Validate { input } => validate(&input, out),
         Command::Vectors { paths } => vectors(&paths, out),
         Command::View { input, role, participant, engagement } => {
@@ -235,11 +239,6 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
 }
 
 /// `1 engagement`, `2 engagements`.
-fn count(n: impl Into<u64>, noun: &str) -> String {
-    let n = n.into();
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
 /// Reads the input log (a file, or `-` for standard input) with `read`.
 fn read_input<T>(input: &LogInput, read: impl FnOnce(&mut dyn BufRead) -> T) -> io::Result<T> {
     let path = &input.file;
@@ -314,32 +313,8 @@ fn view(
 
 fn metrics(input: &LogInput, format: MetricsFormat, out: &mut impl Write) -> io::Result<bool> {
     let Some(replay) = load_quietly(input)? else { return Ok(false) };
-    if matches!(format, MetricsFormat::Csv) {
-        writeln!(out, "{}", coachflow::METRICS_COLUMNS.join(","))?;
-    }
-    for engagement in &replay.engagements {
-        let record = serde_json::to_value(engagement.metrics()).map_err(io::Error::other)?;
-        match format {
-            MetricsFormat::Jsonl => writeln!(out, "{record}")?,
-            MetricsFormat::Csv => {
-                let cells: Vec<String> =
-                    coachflow::METRICS_COLUMNS.iter().map(|column| csv_cell(record.get(*column))).collect();
-                writeln!(out, "{}", cells.join(","))?;
-            }
-        }
-    }
-    Ok(true)
-}
-
-fn csv_cell(value: Option<&serde_json::Value>) -> String {
-    match value {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(text)) if text.contains([',', '"', '\n']) => {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        }
-        Some(serde_json::Value::String(text)) => text.clone(),
-        Some(other) => other.to_string(),
-    }
+    let rows: Vec<coachflow::Metrics> = replay.engagements.iter().map(coachflow::Engagement::metrics).collect();
+    write_metrics(&rows, format, out).map(|()| true)
 }
 
 fn explain(

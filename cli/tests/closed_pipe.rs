@@ -29,6 +29,11 @@ fn generated_log(name: &str) -> PathBuf {
 
 fn subcommands(log: &str) -> Vec<Vec<String>> {
     let vectors = project().join("tests/vectors").display().to_string();
+    // Each caller its own store, so that no two tests import into one at once.
+    static STORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let db = format!("{log}.{}.db", STORES.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let status = Command::new(BINARY).args(["store", "import", log, "--db", &db]).output().unwrap().status;
+    assert!(status.success());
     let explain = [
         "explain",
         log,
@@ -51,6 +56,8 @@ fn subcommands(log: &str) -> Vec<Vec<String>> {
         vec!["events"],
         vec!["guide"],
         vec!["generate", "--engagements", "300"],
+        vec!["store", "export", "--db", &db],
+        vec!["store", "metrics", "--db", &db],
     ]
     .into_iter()
     .map(|args| args.into_iter().map(String::from).collect())

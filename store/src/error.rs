@@ -73,22 +73,29 @@ pub struct StoreError {
     pub message: String,
     /// The rule violations, when `code` is [`StoreCode::Rejected`].
     pub rejection: Option<Rejection>,
+    /// The kind of I/O failure, when `code` is [`StoreCode::IoError`].
+    pub io_kind: Option<std::io::ErrorKind>,
 }
 
 impl StoreError {
     /// An error with this code and message.
     pub fn new(code: StoreCode, message: impl Into<String>) -> StoreError {
-        StoreError { code, message: message.into(), rejection: None }
+        StoreError { code, message: message.into(), rejection: None, io_kind: None }
     }
 
     /// A rejected event.
     pub fn rejected(rejection: Rejection) -> StoreError {
-        StoreError { code: StoreCode::Rejected, message: rejection.to_string(), rejection: Some(rejection) }
+        StoreError {
+            code: StoreCode::Rejected,
+            message: rejection.to_string(),
+            rejection: Some(rejection),
+            io_kind: None,
+        }
     }
 
     /// An I/O failure.
     pub(crate) fn io(error: std::io::Error) -> StoreError {
-        StoreError::new(StoreCode::IoError, error.to_string())
+        StoreError { io_kind: Some(error.kind()), ..StoreError::new(StoreCode::IoError, error.to_string()) }
     }
 
     /// The rule codes of a rejected event (empty for other errors).

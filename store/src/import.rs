@@ -50,7 +50,7 @@ impl Store {
         let source = source.to_string_lossy().into_owned();
         let mut file = File::open(path).map_err(|error| io_error(path, error))?;
         let size = file.metadata().map_err(|error| io_error(path, error))?.len();
-        let (mut bytes, mut lines) = self.transaction(|transaction| transaction.import_progress(&source))?;
+        let (mut bytes, mut lines) = self.transaction(false, |transaction| transaction.import_progress(&source))?;
         file.seek(SeekFrom::Start(bytes)).map_err(|error| io_error(path, error))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut report = ImportReport { started_at_line: lines + 1, ..ImportReport::default() };
@@ -98,7 +98,7 @@ impl Store {
         };
         if !engagements.contains_key(&event.engagement) {
             let stored = self
-                .transaction(|transaction| transaction::load(transaction, &event.engagement))?
+                .transaction(false, |transaction| transaction::load(transaction, &event.engagement))?
                 .unwrap_or_else(|| Engagement::new(event.engagement.clone()));
             engagements.insert(event.engagement.clone(), stored);
         }
@@ -117,7 +117,7 @@ impl Store {
 
     /// Stores a batch and the import's progress in one transaction.
     fn store_batch(&self, batch: &[Pending], source: &str, bytes: u64, lines: u64) -> Result<(), StoreError> {
-        self.transaction(|transaction| {
+        self.transaction(true, |transaction| {
             if !batch.is_empty() {
                 let rows: Vec<NewEvent<'_>> = batch
                     .iter()
@@ -141,5 +141,6 @@ impl Store {
 }
 
 fn io_error(path: &Path, error: std::io::Error) -> StoreError {
-    StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display()))
+    let kind = error.kind();
+    StoreError { io_kind: Some(kind), ..StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display())) }
 }

@@ -56,6 +56,17 @@ pub struct Appended {
     pub warnings: Vec<Finding>,
 }
 
+/// An open obligation and the engagement it belongs to ([`Store::due`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Due {
+    /// The engagement id.
+    pub engagement: String,
+    /// What is owed, by whom.
+    #[serde(flatten)]
+    pub obligation: Obligation,
+}
+
 /// One event of the global feed ([`Store::since`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -128,13 +139,15 @@ impl Store {
         Ok(Store { backend })
     }
 
-    /// Runs `work` in one transaction of the backend, committed when it returns `Ok`.
+    /// Runs `work` in one transaction of the backend, committed when it returns `Ok`; one
+    /// that will `write` takes SQLite's write lock from its start.
     fn transaction<T>(
         &self,
+        write: bool,
         work: impl FnOnce(&mut dyn Transaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         match &self.backend {
-            Backend::Sqlite(sqlite) => sqlite.transaction(work),
+            Backend::Sqlite(sqlite) => sqlite.transaction(write, work),
             #[cfg(feature = "postgres")]
             Backend::Postgres(postgres) => postgres.transaction(work),
         }
@@ -146,7 +159,7 @@ impl Store {
     /// [`StoreCode::ConcurrentUpdate`], unless it is identical to the stored one, whose
     /// result is returned again.
     pub fn append(&self, event: &Event) -> Result<Appended, StoreError> {
-        self.transaction(|transaction| transaction::append(transaction, event))
+        self.transaction(true, |transaction| transaction::append(transaction, event))
     }
 
     /// [`Store::append`] of an event given as JSON text; text that is not an event is
@@ -158,22 +171,29 @@ impl Store {
 
     /// The engagement as stored, or `None` when it has no events.
     pub fn load(&self, engagement: &str) -> Result<Option<Engagement>, StoreError> {
-        self.transaction(|transaction| transaction::load(transaction, engagement))
+        self.transaction(false, |transaction| transaction::load(transaction, engagement))
     }
 
     /// Every engagement's id, stage and event count, in order of first event; only those in
     /// `stage` when given.
     pub fn engagements(&self, stage: Option<Stage>) -> Result<Vec<EngagementSummary>, StoreError> {
-        self.transaction(|transaction| transaction.engagements(stage))
+        self.transaction(false, |transaction| transaction.engagements(stage))
     }
 
     /// Every open obligation of every engagement as of `as_of`: what a reminder job or an
     /// HR dashboard works from. Every participant's obligations are listed, so this is an
     /// operator's call, not one to answer a participant with (use
     /// `Engagement::obligations` with a viewer for that).
-    pub fn due(&self, as_of: chrono::NaiveDate) -> Result<Vec<Obligation>, StoreError> {
+    pub fn due(&self, as_of: chrono::NaiveDate) -> Result<Vec<Due>, StoreError> {
         let mut owed = Vec::new();
-        self.for_each_engagement(|engagement| owed.extend(engagement.all_obligations(as_of)))?;
+        self.for_each_engagement(|engagement| {
+            owed.extend(
+                engagement
+                    .all_obligations(as_of)
+                    .into_iter()
+                    .map(|obligation| Due { engagement: engagement.id().to_owned(), obligation }),
+            )
+        })?;
         Ok(owed)
     }
 
@@ -188,7 +208,7 @@ impl Store {
     /// the feed that notification jobs and projections follow. Positions are dense and in
     /// commit order, so a reader that remembers the last position it saw misses nothing.
     pub fn since(&self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError> {
-        self.transaction(|transaction| transaction.since(after, limit))
+        self.transaction(false, |transaction| transaction.since(after, limit))
     }
 
     /// Writes every stored event as JSON Lines, in global order: byte for byte the

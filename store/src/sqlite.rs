@@ -65,10 +65,14 @@ impl Sqlite {
 
     pub(crate) fn transaction<T>(
         &self,
+        write: bool,
         work: impl FnOnce(&mut dyn Transaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut connection = self.connection.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
+        // A writer takes the write lock first, so that what it checked is still true when it
+        // stores; readers see a consistent snapshot without blocking writers (WAL).
+        let behavior = if write { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
+        let transaction = connection.transaction_with_behavior(behavior).map_err(failed)?;
         let mut inside = SqliteTransaction { transaction };
         let result = work(&mut inside)?;
         inside.transaction.commit().map_err(failed)?;

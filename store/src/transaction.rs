@@ -82,15 +82,18 @@ pub(crate) fn load(transaction: &mut dyn Transaction, engagement: &str) -> Resul
 
 pub(crate) fn append(transaction: &mut dyn Transaction, event: &Event) -> Result<Appended, StoreError> {
     let key = key_of(&event.engagement);
-    if let Some(seq) = event.seq {
-        if let Some(stored) = transaction.stored(&key, seq)? {
-            return retried(transaction, event, seq, stored);
-        }
-    }
     let mut engagement = match load(transaction, &event.engagement)? {
         Some(engagement) => engagement,
         None => Engagement::new(event.engagement.clone()),
     };
+    // An event for a seq that is taken is a retry or a lost race, not a rule violation. It is
+    // judged after loading: on PostgreSQL each statement sees what was committed before it
+    // began, so an earlier look could miss a writer that committed in between.
+    if let Some(seq) = event.seq.filter(|seq| *seq <= engagement.log().len() as u64) {
+        if let Some(stored) = transaction.stored(&key, seq)? {
+            return retried(transaction, event, seq, stored);
+        }
+    }
     let applied = engagement.apply(event.clone()).map_err(StoreError::rejected)?;
     let mut stored = event.clone();
     stored.seq = Some(applied.seq);

@@ -2,7 +2,7 @@
 //! metrics table every metrics command prints.
 
 use coachflow::Metrics;
-use coachflow_store::{Store, StoreCode, StoreError};
+use coachflow_store::{Store, StoreError};
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 

@@ -98,7 +98,7 @@ impl Store {
         };
         if !engagements.contains_key(&event.engagement) {
             let stored = self
-                .transaction(false, |transaction| transaction::load(transaction, &event.engagement))?
+                .transaction(false, |transaction| transaction::load(transaction, &event.engagement, None))?
                 .unwrap_or_else(|| Engagement::new(event.engagement.clone()));
             engagements.insert(event.engagement.clone(), stored);
         }

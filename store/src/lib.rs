@@ -37,7 +37,9 @@ pub use import::ImportReport;
 use coachflow::log::EngagementSummary;
 use coachflow::{Engagement, Event, Finding, Metrics, Obligation, Stage};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Mutex;
 use transaction::Transaction;
 
 /// The version of the tables this library writes. Opening a database of an older version
@@ -86,7 +88,13 @@ pub struct FeedEntry {
 /// database keeps them apart.
 pub struct Store {
     backend: Backend,
+    /// Engagements as this store last saw them: the next call on one reads only the events
+    /// stored after it (by any writer) instead of replaying them all.
+    known: Mutex<HashMap<String, Engagement>>,
 }
+
+/// How many engagements a store keeps in memory at most.
+const KNOWN_ENGAGEMENTS: usize = 1_000;
 
 enum Backend {
     Sqlite(sqlite::Sqlite),
@@ -136,7 +144,7 @@ impl Store {
             }
             Backend::Sqlite(sqlite::Sqlite::open(path)?)
         };
-        Ok(Store { backend })
+        Ok(Store { backend, known: Mutex::new(HashMap::new()) })
     }
 
     /// Runs `work` in one transaction of the backend, committed when it returns `Ok`; one
@@ -159,7 +167,25 @@ impl Store {
     /// [`StoreCode::ConcurrentUpdate`], unless it is identical to the stored one, whose
     /// result is returned again.
     pub fn append(&self, event: &Event) -> Result<Appended, StoreError> {
-        self.transaction(true, |transaction| transaction::append(transaction, event))
+        let known = self.recall(&event.engagement);
+        let (appended, engagement) =
+            self.transaction(true, |transaction| transaction::append(transaction, event, known))?;
+        self.remember(engagement);
+        Ok(appended)
+    }
+
+    /// Takes the engagement this store last saw out of its memory (an engagement is only
+    /// put back once a call on it succeeded, so a failed one leaves nothing half-applied).
+    fn recall(&self, engagement: &str) -> Option<Engagement> {
+        self.known.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(engagement)
+    }
+
+    fn remember(&self, engagement: Engagement) {
+        let mut known = self.known.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.len() >= KNOWN_ENGAGEMENTS {
+            known.clear();
+        }
+        known.insert(engagement.id().to_owned(), engagement);
     }
 
     /// [`Store::append`] of an event given as JSON text; text that is not an event is
@@ -171,7 +197,12 @@ impl Store {
 
     /// The engagement as stored, or `None` when it has no events.
     pub fn load(&self, engagement: &str) -> Result<Option<Engagement>, StoreError> {
-        self.transaction(false, |transaction| transaction::load(transaction, engagement))
+        let known = self.recall(engagement);
+        let loaded = self.transaction(false, |transaction| transaction::load(transaction, engagement, known))?;
+        if let Some(loaded) = &loaded {
+            self.remember(loaded.clone());
+        }
+        Ok(loaded)
     }
 
     /// Every engagement's id, stage and event count, in order of first event; only those in

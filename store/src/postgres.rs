@@ -31,6 +31,9 @@ CREATE TABLE coachflow_engagements (
 CREATE TABLE coachflow_imports (source TEXT PRIMARY KEY, bytes BIGINT NOT NULL, lines BIGINT NOT NULL);
 ";
 
+/// Rows per `INSERT` statement (PostgreSQL takes at most 65,535 parameters, 4 per row).
+const ROWS_PER_STATEMENT: usize = 1_000;
+
 /// The advisory lock that keeps two first openings from creating the tables twice.
 const MIGRATION_LOCK: i64 = 0x636f_6163_6866;
 
@@ -129,10 +132,13 @@ struct PostgresTransaction<'a> {
 }
 
 impl Transaction for PostgresTransaction<'_> {
-    fn events_of(&mut self, key: &str) -> Result<Vec<String>, StoreError> {
+    fn events_after(&mut self, key: &str, seq: u64) -> Result<Vec<String>, StoreError> {
         let rows = self
             .transaction
-            .query("SELECT event FROM coachflow_events WHERE engagement = $1 ORDER BY seq", &[&key])
+            .query(
+                "SELECT event FROM coachflow_events WHERE engagement = $1 AND seq > $2 ORDER BY seq",
+                &[&key, &as_i64(seq)],
+            )
             .map_err(failed)?;
         Ok(rows.iter().map(|row| row.get(0)).collect())
     }
@@ -156,31 +162,53 @@ impl Transaction for PostgresTransaction<'_> {
             .map_err(failed)?
             .get(0);
         let first = last - count + 1;
-        let insert = self
-            .transaction
-            .prepare(
-                "INSERT INTO coachflow_events (position, engagement, seq, event) VALUES ($1, $2, $3, $4)
+        let rows: Vec<(i64, &NewEvent<'_>)> = (first..).zip(events).collect();
+        // Many rows per statement: a round trip per event would dominate an import.
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut values = Vec::with_capacity(chunk.len());
+            let mut parameters: Vec<&(dyn postgres::types::ToSql + Sync)> = Vec::with_capacity(chunk.len() * 4);
+            let seqs: Vec<i64> = chunk.iter().map(|(_, event)| as_i64(event.seq)).collect();
+            for (index, ((position, event), seq)) in chunk.iter().zip(&seqs).enumerate() {
+                let at = index * 4;
+                values.push(format!("(${}, ${}, ${}, ${})", at + 1, at + 2, at + 3, at + 4));
+                parameters.extend([
+                    position as &(dyn postgres::types::ToSql + Sync),
+                    &event.engagement,
+                    seq,
+                    &event.event,
+                ]);
+            }
+            let statement = format!(
+                "INSERT INTO coachflow_events (position, engagement, seq, event) VALUES {}
                  ON CONFLICT (engagement, seq) DO NOTHING",
-            )
-            .map_err(failed)?;
-        let summary = self
+                values.join(", ")
+            );
+            let inserted = self.transaction.execute(&statement, &parameters).map_err(failed)?;
+            if inserted != chunk.len() as u64 {
+                return Ok(None);
+            }
+        }
+        // One summary row per engagement: its first position here, its last seq and stage.
+        let mut summaries: Vec<(&str, i64, i64, &str)> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (position, event) in &rows {
+            match index.get(event.engagement).and_then(|at| summaries.get_mut(*at)) {
+                Some(summary) => (summary.2, summary.3) = (as_i64(event.seq), event.stage.as_str()),
+                None => {
+                    index.insert(event.engagement, summaries.len());
+                    summaries.push((event.engagement, *position, as_i64(event.seq), event.stage.as_str()));
+                }
+            }
+        }
+        let upsert = self
             .transaction
             .prepare(
                 "INSERT INTO coachflow_engagements (engagement, stage, events, first_position) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (engagement) DO UPDATE SET stage = excluded.stage, events = excluded.events",
             )
             .map_err(failed)?;
-        for (position, event) in (first..).zip(events) {
-            let inserted = self
-                .transaction
-                .execute(&insert, &[&position, &event.engagement, &as_i64(event.seq), &event.event])
-                .map_err(failed)?;
-            if inserted == 0 {
-                return Ok(None);
-            }
-            self.transaction
-                .execute(&summary, &[&event.engagement, &event.stage.as_str(), &as_i64(event.seq), &position])
-                .map_err(failed)?;
+        for (key, first_position, events, stage) in &summaries {
+            self.transaction.execute(&upsert, &[key, stage, events, first_position]).map_err(failed)?;
         }
         Ok(Some(as_u64(first)))
     }

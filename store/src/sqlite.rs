@@ -124,12 +124,12 @@ struct SqliteTransaction<'a> {
 }
 
 impl Transaction for SqliteTransaction<'_> {
-    fn events_of(&mut self, key: &str) -> Result<Vec<String>, StoreError> {
+    fn events_after(&mut self, key: &str, seq: u64) -> Result<Vec<String>, StoreError> {
         let mut statement = self
             .transaction
-            .prepare_cached("SELECT event FROM coachflow_events WHERE engagement = ?1 ORDER BY seq")
+            .prepare_cached("SELECT event FROM coachflow_events WHERE engagement = ?1 AND seq > ?2 ORDER BY seq")
             .map_err(failed)?;
-        let rows = statement.query_map([key], |row| row.get(0)).map_err(failed)?;
+        let rows = statement.query_map(params![key, as_i64(seq)], |row| row.get(0)).map_err(failed)?;
         rows.collect::<Result<_, _>>().map_err(failed)
     }
 

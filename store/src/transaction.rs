@@ -38,9 +38,9 @@ pub(crate) struct StoredEvent {
 /// One transaction of a backend. Every method runs inside it; the backend commits when the
 /// store's work returns `Ok` and rolls back otherwise.
 pub(crate) trait Transaction {
-    /// The stored events of the engagement with this key ([`key_of`]), as JSON lines, in
-    /// `seq` order.
-    fn events_of(&mut self, key: &str) -> Result<Vec<String>, StoreError>;
+    /// The stored events after `seq` of the engagement with this key ([`key_of`]), as JSON
+    /// lines, in `seq` order.
+    fn events_after(&mut self, key: &str, seq: u64) -> Result<Vec<String>, StoreError>;
     /// The event stored at `(key, seq)`.
     fn stored(&mut self, key: &str, seq: u64) -> Result<Option<StoredEvent>, StoreError>;
     /// Stores the events, in order, at the next global positions, and updates their
@@ -57,32 +57,45 @@ pub(crate) trait Transaction {
     fn set_import_progress(&mut self, source: &str, bytes: u64, lines: u64) -> Result<(), StoreError>;
 }
 
-/// Replays stored lines; a line that no longer applies means the store was changed behind
-/// coachflow's back.
-pub(crate) fn replay(engagement: &str, lines: &[String]) -> Result<Engagement, StoreError> {
-    let mut replayed = Engagement::new(engagement);
-    for (index, line) in lines.iter().enumerate() {
-        replayed.apply_json(line).map_err(|rejection| {
+/// Applies stored lines to `current`; a line that no longer applies means the store was
+/// changed behind coachflow's back.
+fn catch_up(mut current: Engagement, lines: &[String]) -> Result<Engagement, StoreError> {
+    for line in lines {
+        current.apply_json(line).map_err(|rejection| {
             StoreError::new(
                 StoreCode::StoreCorrupt,
-                format!("stored event {} of engagement {engagement} no longer applies: {rejection}", index + 1),
+                format!(
+                    "stored event {} of engagement {} no longer applies: {rejection}",
+                    current.log().len() + 1,
+                    current.id()
+                ),
             )
         })?;
     }
-    Ok(replayed)
+    Ok(current)
 }
 
-pub(crate) fn load(transaction: &mut dyn Transaction, engagement: &str) -> Result<Option<Engagement>, StoreError> {
-    let lines = transaction.events_of(&key_of(engagement))?;
-    if lines.is_empty() {
-        return Ok(None);
-    }
-    replay(engagement, &lines).map(Some)
+/// The engagement as stored: `known` (the engagement as this process last saw it, when it
+/// did) brought up to date with the events stored after it, or a replay of all of them.
+pub(crate) fn load(
+    transaction: &mut dyn Transaction,
+    engagement: &str,
+    known: Option<Engagement>,
+) -> Result<Option<Engagement>, StoreError> {
+    let known = known.unwrap_or_else(|| Engagement::new(engagement));
+    let lines = transaction.events_after(&key_of(engagement), known.log().len() as u64)?;
+    let current = catch_up(known, &lines)?;
+    Ok(current.is_opened().then_some(current))
 }
 
-pub(crate) fn append(transaction: &mut dyn Transaction, event: &Event) -> Result<Appended, StoreError> {
+/// Appends `event`; returns the engagement with it, for the caller to remember.
+pub(crate) fn append(
+    transaction: &mut dyn Transaction,
+    event: &Event,
+    known: Option<Engagement>,
+) -> Result<(Appended, Engagement), StoreError> {
     let key = key_of(&event.engagement);
-    let mut engagement = match load(transaction, &event.engagement)? {
+    let mut engagement = match load(transaction, &event.engagement, known)? {
         Some(engagement) => engagement,
         None => Engagement::new(event.engagement.clone()),
     };
@@ -91,7 +104,7 @@ pub(crate) fn append(transaction: &mut dyn Transaction, event: &Event) -> Result
     // began, so an earlier look could miss a writer that committed in between.
     if let Some(seq) = event.seq.filter(|seq| *seq <= engagement.log().len() as u64) {
         if let Some(stored) = transaction.stored(&key, seq)? {
-            return retried(transaction, event, seq, stored);
+            return retried(transaction, event, seq, stored).map(|appended| (appended, engagement));
         }
     }
     let applied = engagement.apply(event.clone()).map_err(StoreError::rejected)?;
@@ -100,7 +113,7 @@ pub(crate) fn append(transaction: &mut dyn Transaction, event: &Event) -> Result
     let line = stored.to_json();
     let row = NewEvent { engagement: &key, seq: applied.seq, event: &line, stage: engagement.stage() };
     match transaction.insert(std::slice::from_ref(&row))? {
-        Some(position) => Ok(Appended { seq: applied.seq, position, warnings: applied.warnings }),
+        Some(position) => Ok((Appended { seq: applied.seq, position, warnings: applied.warnings }, engagement)),
         None => Err(lost_race(&event.engagement, applied.seq)),
     }
 }
@@ -117,9 +130,9 @@ fn retried(
     if stored.event != event.to_json() {
         return Err(lost_race(&event.engagement, seq));
     }
-    let lines = transaction.events_of(&key_of(&event.engagement))?;
+    let lines = transaction.events_after(&key_of(&event.engagement), 0)?;
     let before = lines.get(..lines.len().min(usize::try_from(seq).unwrap_or(usize::MAX) - 1)).unwrap_or_default();
-    let warnings = replay(&event.engagement, before)?.check(event).unwrap_or_default();
+    let warnings = catch_up(Engagement::new(event.engagement.clone()), before)?.check(event).unwrap_or_default();
     Ok(Appended { seq, position: stored.position, warnings })
 }
 

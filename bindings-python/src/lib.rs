@@ -20,6 +20,8 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+mod store;
+
 /// The Python module that holds the exception classes.
 const ERRORS_MODULE: &str = "coachflow.errors";
 
@@ -649,6 +651,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Requirement>()?;
     module.add_class::<LogProblem>()?;
     module.add_class::<CheckResult>()?;
+    module.add_class::<store::Store>()?;
     module.add_function(wrap_pyfunction!(load_jsonl_native, module)?)?;
     module.add_function(wrap_pyfunction!(metrics_table, module)?)?;
     module.add_function(wrap_pyfunction!(read_lines, module)?)?;

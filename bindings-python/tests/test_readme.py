@@ -48,3 +48,13 @@ def _write(folder: pathlib.Path, text: str) -> pathlib.Path:
     path = folder / "log.jsonl"
     path.write_text(text)
     return path
+
+
+def test_the_store_example_runs_as_written(tmp_path: pathlib.Path) -> None:
+    section = README.read_text().split("## The event store\n", 1)[1].split("\n## ", 1)[0]
+    example = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)[0]
+    result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["{'seq': 1, 'position': 1, 'warnings': []}", "concurrent_update"]
+    assert "eng-7  pre_work" in result.stdout
+    assert (tmp_path / "coachflow.db").exists()

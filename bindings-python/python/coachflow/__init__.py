@@ -31,6 +31,7 @@ from coachflow._native import (
     Finding,
     LogProblem,
     Requirement,
+    Store,
     load_jsonl_native,
     metrics_table,
     partnering_signals,
@@ -40,7 +41,7 @@ from coachflow._native import (
     responsibilities,
     script_guide,
 )
-from coachflow.errors import CoachflowError, LogError, RuleViolation
+from coachflow.errors import CoachflowError, LogError, RuleViolation, StoreError
 from coachflow.types import EventInput, Limits, Role, Stage
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ __all__ = [
     "Role",
     "RuleViolation",
     "Stage",
+    "Store",
+    "StoreError",
     "load_jsonl",
     "metric_kind",
     "metrics_table",
@@ -175,8 +178,9 @@ def to_arrow(engagements: Iterable[Engagement]) -> Any:
     return pyarrow.table(columns, schema=schema)
 
 
-def to_pandas(engagements: Iterable[Engagement]) -> pandas.DataFrame:
-    """One row of metrics per engagement, as a DataFrame (needs ``pip install coachflow[pandas]``).
+def to_pandas(engagements: Iterable[Engagement] | Iterable[dict[str, Any]]) -> pandas.DataFrame:
+    """One row of metrics per engagement, as a DataFrame (needs ``pip install coachflow[pandas]``):
+    from engagements, or from metrics rows such as ``Store.metrics()`` returns.
 
     Columns are :data:`METRICS_COLUMNS`; ``entered_*`` columns are dates (``datetime64``).
     """
@@ -184,7 +188,11 @@ def to_pandas(engagements: Iterable[Engagement]) -> pandas.DataFrame:
         import pandas
     except ImportError as missing:
         raise ImportError("to_pandas needs pandas: pip install 'coachflow[pandas]'") from missing
-    frame = pandas.DataFrame.from_records(metrics_table(engagements), columns=list(METRICS_COLUMNS))
+    items = list(engagements)
+    rows = [item for item in items if isinstance(item, dict)]
+    if len(rows) != len(items):
+        rows = metrics_table(items)  # type: ignore[arg-type]
+    frame = pandas.DataFrame.from_records(rows, columns=list(METRICS_COLUMNS))
     for column in METRICS_COLUMNS:
         if column.startswith("entered_"):
             frame[column] = pandas.to_datetime(frame[column])

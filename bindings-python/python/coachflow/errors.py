@@ -56,3 +56,11 @@ class LogError(CoachflowError):
         super().__init__(f"line {first.line}: {findings}{more}", first.violations[0].code)
         self.line = first.line
         self.problems = list(problems)
+
+
+class StoreError(CoachflowError):
+    """A store call failed for a reason other than the event's rules. ``code`` is one of
+    ``concurrent_update`` (another writer stored this ``seq`` first: reload and retry),
+    ``store_unavailable``, ``store_corrupt``, ``store_foreign``, ``store_too_new``,
+    ``invalid_store_url`` or ``io_error`` (docs/store.md). A rejected event raises
+    ``RuleViolation`` instead."""

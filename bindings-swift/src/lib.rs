@@ -11,6 +11,8 @@ use coachflow::boundary::{
 use serde::Serialize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+mod store;
+
 uniffi::setup_scaffolding!();
 
 /// One violated rule or one warning.
@@ -154,6 +156,15 @@ pub enum CoachflowError {
     #[error("{message}")]
     Boundary {
         /// The boundary code.
+        code: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A store call failed: `concurrent_update`, `store_unavailable`, `store_corrupt`, ...
+    /// (docs/store.md).
+    #[error("{message}")]
+    Store {
+        /// The store code.
         code: String,
         /// What went wrong.
         message: String,

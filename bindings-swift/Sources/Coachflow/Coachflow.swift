@@ -91,13 +91,17 @@ public enum CoachflowError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidArgument(message: String)
     /// coachflow failed internally; always a bug.
     case internalError(message: String)
+    /// A store call failed: "concurrent_update" (reload and retry), "store_unavailable",
+    /// "store_corrupt", "store_foreign", "store_too_new", "io_error" (docs/store.md).
+    case store(code: String, message: String)
 
-    /// The stable code: a rule code, "invalid_argument" or "internal_error".
+    /// The stable code: a rule code, "invalid_argument", "internal_error" or a store code.
     public var code: String {
         switch self {
         case let .ruleViolation(code, _, _, _): return code
         case .invalidArgument: return "invalid_argument"
         case .internalError: return "internal_error"
+        case let .store(code, _): return code
         }
     }
 
@@ -109,7 +113,8 @@ public enum CoachflowError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .ruleViolation(_, _, _, message), let .invalidArgument(message), let .internalError(message):
+        case let .ruleViolation(_, _, _, message), let .invalidArgument(message), let .internalError(message),
+             let .store(_, message):
             return "\(code): \(message)"
         }
     }
@@ -120,6 +125,8 @@ public enum CoachflowError: Error, Equatable, Sendable, CustomStringConvertible 
             self = .ruleViolation(code: code, violations: violations.map(Finding.init), index: index.map { Int($0) }, message: message)
         case let .Boundary(code, message):
             self = code == "invalid_argument" ? .invalidArgument(message: message) : .internalError(message: message)
+        case let .Store(code, message):
+            self = .store(code: code, message: message)
         }
     }
 }
@@ -228,7 +235,7 @@ public struct Limits: Sendable, Equatable, Encodable {
 public final class Engagement: @unchecked Sendable {
     private let native: CoachflowNative.Engagement
 
-    private init(native: CoachflowNative.Engagement) {
+    fileprivate init(native: CoachflowNative.Engagement) {
         self.native = native
     }
 
@@ -419,5 +426,66 @@ public enum Guide {
     /// The five phases of the coaching process.
     public static func processPhases() throws -> [ProcessPhase] {
         try decode([ProcessPhase].self, translated { try processPhasesJson() })
+    }
+}
+
+/// What appending an event to a store did.
+public struct Appended: Equatable, Sendable {
+    /// The event's position in its engagement.
+    public let seq: Int
+    /// Its position in the store's global feed.
+    public let position: Int
+    /// The rules' warnings.
+    public let warnings: [Finding]
+}
+
+/// Engagements kept in one SQLite file on the device, appended to safely by any number of
+/// threads (docs/store.md).
+public final class Store: @unchecked Sendable {
+    private let native: CoachflowNative.Store
+
+    /// Opens (creating when missing) the store in this file.
+    public init(path: String) throws {
+        native = try translated { try CoachflowNative.Store.open(path: path) }
+    }
+
+    /// Checks an event (JSON) against its engagement as stored and stores it. A rejected
+    /// event throws `.ruleViolation`; another writer's event at the same seq throws
+    /// `.store(code: "concurrent_update", ...)`.
+    @discardableResult
+    public func append(_ event: String) throws -> Appended {
+        let appended = try translated { try native.append(event: event) }
+        return Appended(seq: Int(appended.seq), position: Int(appended.position), warnings: appended.warnings.map(Finding.init))
+    }
+
+    /// The engagement as stored, or nil.
+    public func load(_ engagement: String) throws -> Engagement? {
+        try translated { try native.load(engagement: engagement) }.map(Engagement.init(native:))
+    }
+
+    /// One analytics row per engagement.
+    public func metrics() throws -> [Metrics] {
+        try decode([Metrics].self, translated { try native.metricsJson() })
+    }
+
+    /// Every open obligation of every engagement as of a date (`YYYY-MM-DD`), as JSON.
+    public func dueJson(asOf date: String) throws -> String {
+        try translated { try native.dueJson(asOf: date) }
+    }
+
+    /// Up to `limit` events after global position `after`, as JSON.
+    public func sinceJson(after: Int, limit: Int) throws -> String {
+        try translated { try native.sinceJson(after: UInt64(after), limit: UInt64(limit)) }
+    }
+
+    /// Imports a JSON Lines file (resumable after a crash); returns how many events were stored.
+    @discardableResult
+    public func importJsonl(path: String) throws -> Int {
+        Int(try translated { try native.importJsonl(path: path) })
+    }
+
+    /// Every stored event as JSON Lines: the canonical log.
+    public func exportJsonl() throws -> String {
+        try translated { try native.exportJsonl() }
     }
 }

@@ -86,8 +86,9 @@ impl EventLog {
         self.count == 0
     }
 
-    /// The text the event at `index` (0-based) was kept as.
-    pub(crate) fn text(&self, index: usize) -> Option<&str> {
+    /// The JSON text the event at `index` (0-based) was kept as: the line as it was read,
+    /// or the canonical [`Event::to_json`] (with `seq`) of an event applied as a value.
+    pub fn text(&self, index: usize) -> Option<&str> {
         let (chunk, end) = *self.ends.get(index)?;
         let start = match index.checked_sub(1).and_then(|before| self.ends.get(before)) {
             Some(&(previous_chunk, previous_end)) if previous_chunk == chunk => previous_end,

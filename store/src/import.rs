@@ -92,7 +92,7 @@ impl Store {
         text: &str,
         engagements: &mut HashMap<String, Engagement>,
     ) -> Result<Result<Pending, Vec<Finding>>, StoreError> {
-        let mut event = match Event::from_json(text) {
+        let event = match Event::from_json(text) {
             Ok(event) => event,
             Err(rejection) => return Ok(Err(rejection.violations)),
         };
@@ -105,11 +105,12 @@ impl Store {
         let Some(engagement) = engagements.get_mut(&event.engagement) else {
             return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
         };
-        Ok(match engagement.apply(event.clone()) {
+        let key = key_of(&event.engagement);
+        Ok(match engagement.apply(event) {
             Ok(applied) => {
-                event.seq = Some(applied.seq);
-                let stage = engagement.stage();
-                Ok(Pending { stage, seq: applied.seq, event: event.to_json(), engagement: key_of(&event.engagement) })
+                // An event applied as a value is kept as its canonical line, `seq` included.
+                let line = engagement.log().text(engagement.log().len() - 1).unwrap_or_default().to_owned();
+                Ok(Pending { stage: engagement.stage(), seq: applied.seq, event: line, engagement: key })
             }
             Err(rejection) => Err(rejection.violations),
         })

@@ -2,7 +2,7 @@
 //! positions is locked only from an event's insert to its commit, so positions are dense
 //! and in commit order, and the unique `(engagement, seq)` decides every race.
 
-use crate::sqlite::{check_version, summary, with_id};
+use crate::sqlite::{check_version, summaries, summary, with_id};
 use crate::transaction::{NewEvent, StoredEvent, Transaction};
 use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
@@ -188,18 +188,7 @@ impl Transaction for PostgresTransaction<'_> {
                 return Ok(None);
             }
         }
-        // One summary row per engagement: its first position here, its last seq and stage.
-        let mut summaries: Vec<(&str, i64, i64, &str)> = Vec::new();
-        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for (position, event) in &rows {
-            match index.get(event.engagement).and_then(|at| summaries.get_mut(*at)) {
-                Some(summary) => (summary.2, summary.3) = (as_i64(event.seq), event.stage.as_str()),
-                None => {
-                    index.insert(event.engagement, summaries.len());
-                    summaries.push((event.engagement, *position, as_i64(event.seq), event.stage.as_str()));
-                }
-            }
-        }
+        let summaries = summaries(first, events);
         let upsert = self
             .transaction
             .prepare(

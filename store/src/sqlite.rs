@@ -175,9 +175,9 @@ impl Transaction for SqliteTransaction<'_> {
             if inserted == 0 {
                 return Ok(None);
             }
-            summary
-                .execute(params![event.engagement, event.stage.as_str(), as_i64(event.seq), position])
-                .map_err(failed)?;
+        }
+        for (key, first_position, events, stage) in summaries(first, events) {
+            summary.execute(params![key, stage, events, first_position]).map_err(failed)?;
         }
         Ok(Some(as_u64(first)))
     }
@@ -245,6 +245,23 @@ impl Transaction for SqliteTransaction<'_> {
             .map(|_| ())
             .map_err(failed)
     }
+}
+
+/// One summary row per engagement of events stored from position `first` on: the key, its
+/// first position among them, its last seq and its stage after the last one.
+pub(crate) fn summaries<'a>(first: i64, events: &'a [NewEvent<'a>]) -> Vec<(&'a str, i64, i64, &'static str)> {
+    let mut rows: Vec<(&str, i64, i64, &str)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (position, event) in (first..).zip(events) {
+        match index.get(event.engagement).and_then(|at| rows.get_mut(*at)) {
+            Some(row) => (row.2, row.3) = (as_i64(event.seq), event.stage.as_str()),
+            None => {
+                index.insert(event.engagement, rows.len());
+                rows.push((event.engagement, position, as_i64(event.seq), event.stage.as_str()));
+            }
+        }
+    }
+    rows
 }
 
 /// A feed entry read with its engagement's key, given its id.

@@ -108,9 +108,8 @@ pub(crate) fn append(
         }
     }
     let applied = engagement.apply(event.clone()).map_err(StoreError::rejected)?;
-    let mut stored = event.clone();
-    stored.seq = Some(applied.seq);
-    let line = stored.to_json();
+    // An event applied as a value is kept as its canonical line, `seq` included.
+    let line = engagement.log().text(engagement.log().len() - 1).unwrap_or_default().to_owned();
     let row = NewEvent { engagement: &key, seq: applied.seq, event: &line, stage: engagement.stage() };
     match transaction.insert(std::slice::from_ref(&row))? {
         Some(position) => Ok((Appended { seq: applied.seq, position, warnings: applied.warnings }, engagement)),

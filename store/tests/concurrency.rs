@@ -36,7 +36,7 @@ fn writer_process() {
             std::thread::spawn(move || {
                 let store = Store::open(&url).unwrap();
                 let mut told = Vec::new();
-                let mut random = (thread as u64 + 1) * 0x9E37_79B9_7F4A_7C15;
+                let mut random = (thread as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 for attempt in 0.. {
                     if Instant::now() > deadline {
                         break;

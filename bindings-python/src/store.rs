@@ -3,7 +3,7 @@
 
 use crate::{exception_class, guarded, raise, read_date, read_event, to_python, Engagement, Finding};
 use coachflow::boundary::parse_stage;
-use coachflow_store::{StoreCode, StoreError};
+use coachflow_store::StoreError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
@@ -130,13 +130,10 @@ impl Store {
     fn export_jsonl(&self, py: Python<'_>, path: PathBuf) -> PyResult<u64> {
         guarded(py, || {
             py.detach(|| {
-                let mut file =
-                    std::io::BufWriter::new(std::fs::File::create(&path).map_err(|error| {
-                        StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display()))
-                    })?);
+                let file = std::fs::File::create(&path).map_err(|error| StoreError::file(&path, error))?;
+                let mut file = std::io::BufWriter::new(file);
                 let written = self.inner.export_jsonl(&mut file)?;
-                std::io::Write::flush(&mut file)
-                    .map_err(|error| StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display())))?;
+                std::io::Write::flush(&mut file).map_err(|error| StoreError::file(&path, error))?;
                 Ok(written)
             })
             .map_err(|error| store_error(py, error))

@@ -253,14 +253,20 @@ fn read_input<T>(input: &LogInput, read: impl FnOnce(&mut dyn BufRead) -> T) -> 
     Ok(read(&mut BufReader::with_capacity(1 << 16, file)))
 }
 
+/// Whether a log that was read held no events and no problems (empty, or only blank
+/// lines); says so on standard error.
+fn holds_nothing(input: &LogInput, events_applied: u64, problems: usize) -> bool {
+    let empty = events_applied == 0 && problems == 0;
+    if empty {
+        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", input.file.display());
+    }
+    empty
+}
+
 fn load(input: &LogInput) -> io::Result<Option<coachflow::log::LogReplay>> {
     let limits = input.limits.unwrap_or_default();
     let replay = read_input(input, |reader| read_log_with_progress(reader, &limits, u64::MAX, |_| {}))?;
-    if replay.events_applied == 0 && replay.problems.is_empty() {
-        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", input.file.display());
-        return Ok(None);
-    }
-    Ok(Some(replay))
+    Ok((!holds_nothing(input, replay.events_applied, replay.problems.len())).then_some(replay))
 }
 
 /// Loads a log for a command that reads it; its problems go to standard error.
@@ -344,8 +350,7 @@ fn explain(
 fn validate(input: &LogInput, out: &mut impl Write) -> io::Result<bool> {
     let limits = input.limits.unwrap_or_default();
     let replay = read_input(input, |reader| validate_log(reader, &limits, u64::MAX, |_| {}))?;
-    if replay.events_applied == 0 && replay.problems.is_empty() {
-        eprintln!("coachflow: {} holds no events (it is empty or only blank lines)", input.file.display());
+    if holds_nothing(input, replay.events_applied, replay.problems.len()) {
         return Ok(false);
     }
     for problem in &replay.problems {

@@ -406,19 +406,20 @@ fn read_into(replayer: &mut LogReplayer, mut reader: impl BufRead, every_bytes: 
         }
         ended
     };
-    let decoders = decoding_threads();
-    if decoders == 0 {
-        let (mut read, mut spare) = (0, Batch::default());
-        while let Some(batch) = Batch::read(spare, &mut reader, cap, read, size) {
-            read = batch.bytes_read;
-            let mut batch = batch.decode();
-            if applied(&mut batch, replayer) {
-                break;
+    match decoding_threads() {
+        #[cfg(feature = "threads")]
+        decoders @ 1.. => read_in_parallel(replayer, &mut reader, (cap, size), decoders, &mut applied),
+        _ => {
+            let (mut read, mut spare) = (0, Batch::default());
+            while let Some(batch) = Batch::read(spare, &mut reader, cap, read, size) {
+                read = batch.bytes_read;
+                let mut batch = batch.decode();
+                if applied(&mut batch, replayer) {
+                    break;
+                }
+                spare = batch.emptied();
             }
-            spare = batch.emptied();
         }
-    } else {
-        read_in_parallel(replayer, &mut reader, (cap, size), decoders, &mut applied);
     }
     progress(bytes_read);
 }
@@ -517,16 +518,6 @@ fn read_in_parallel(
         // Dropping the senders ends the workers.
         workers.clear();
     });
-}
-
-#[cfg(not(feature = "threads"))]
-fn read_in_parallel(
-    _replayer: &mut LogReplayer,
-    _reader: &mut impl BufRead,
-    _sizes: (usize, u64),
-    _decoders: usize,
-    _applied: &mut impl FnMut(&mut Batch, &mut LogReplayer) -> bool,
-) {
 }
 
 /// What [`read_line_capped`] read.

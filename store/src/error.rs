@@ -98,6 +98,15 @@ impl StoreError {
         StoreError { io_kind: Some(error.kind()), ..StoreError::new(StoreCode::IoError, error.to_string()) }
     }
 
+    /// An I/O failure on the file at `path` (an import's input, an export's output).
+    pub fn file(path: &std::path::Path, error: std::io::Error) -> StoreError {
+        let kind = error.kind();
+        StoreError {
+            io_kind: Some(kind),
+            ..StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display()))
+        }
+    }
+
     /// The rule codes of a rejected event (empty for other errors).
     pub fn rule_codes(&self) -> Vec<Code> {
         self.rejection.as_ref().map(Rejection::codes).unwrap_or_default()

@@ -46,12 +46,12 @@ impl Store {
     /// Running it again on the same file after a crash goes on after the last stored batch
     /// and stores nothing twice; running it again on a finished import stores nothing.
     pub fn import_jsonl(&self, path: &Path, mut progress: impl FnMut(u64, u64)) -> Result<ImportReport, StoreError> {
-        let source = std::fs::canonicalize(path).map_err(|error| io_error(path, error))?;
+        let source = std::fs::canonicalize(path).map_err(|error| StoreError::file(path, error))?;
         let source = source.to_string_lossy().into_owned();
-        let mut file = File::open(path).map_err(|error| io_error(path, error))?;
-        let size = file.metadata().map_err(|error| io_error(path, error))?.len();
+        let mut file = File::open(path).map_err(|error| StoreError::file(path, error))?;
+        let size = file.metadata().map_err(|error| StoreError::file(path, error))?.len();
         let (mut bytes, mut lines) = self.transaction(false, |transaction| transaction.import_progress(&source))?;
-        file.seek(SeekFrom::Start(bytes)).map_err(|error| io_error(path, error))?;
+        file.seek(SeekFrom::Start(bytes)).map_err(|error| StoreError::file(path, error))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut report = ImportReport { started_at_line: lines + 1, ..ImportReport::default() };
         let mut engagements: HashMap<String, Engagement> = HashMap::new();
@@ -59,7 +59,7 @@ impl Store {
         let mut line = String::new();
         loop {
             line.clear();
-            let read = reader.read_line(&mut line).map_err(|error| io_error(path, error))?;
+            let read = reader.read_line(&mut line).map_err(|error| StoreError::file(path, error))?;
             if read > 0 {
                 bytes += read as u64;
                 lines += 1;
@@ -139,9 +139,4 @@ impl Store {
             transaction.set_import_progress(source, bytes, lines)
         })
     }
-}
-
-fn io_error(path: &Path, error: std::io::Error) -> StoreError {
-    let kind = error.kind();
-    StoreError { io_kind: Some(kind), ..StoreError::new(StoreCode::IoError, format!("{}: {error}", path.display())) }
 }

@@ -117,16 +117,13 @@ impl Store {
     /// Opens (and creates or migrates) a store: `sqlite:PATH`, `sqlite::memory:`, a plain
     /// file path (SQLite), or `postgres://user@host:port/database`.
     pub fn open(url: &str) -> Result<Store, StoreError> {
-        let backend = if let Some(rest) = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://"))
-        {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
             {
-                let _ = rest;
                 Backend::Postgres(postgres::Postgres::open(url)?)
             }
             #[cfg(not(feature = "postgres"))]
             {
-                let _ = rest;
                 return Err(StoreError::new(
                     StoreCode::InvalidStoreUrl,
                     "this build of coachflow-store has no PostgreSQL backend (feature `postgres`)",
@@ -197,12 +194,18 @@ impl Store {
 
     /// The engagement as stored, or `None` when it has no events.
     pub fn load(&self, engagement: &str) -> Result<Option<Engagement>, StoreError> {
-        let known = self.recall(engagement);
-        let loaded = self.transaction(false, |transaction| transaction::load(transaction, engagement, known))?;
+        let loaded = self.current(engagement)?;
         if let Some(loaded) = &loaded {
             self.remember(loaded.clone());
         }
         Ok(loaded)
+    }
+
+    /// The engagement as stored, taken out of this store's memory and brought up to date;
+    /// the caller puts it back.
+    fn current(&self, engagement: &str) -> Result<Option<Engagement>, StoreError> {
+        let known = self.recall(engagement);
+        self.transaction(false, |transaction| transaction::load(transaction, engagement, known))
     }
 
     /// Every engagement's id, stage and event count, in order of first event; only those in
@@ -262,8 +265,9 @@ impl Store {
     /// Replays every engagement, one at a time, in order of first event.
     fn for_each_engagement(&self, mut visit: impl FnMut(&Engagement)) -> Result<(), StoreError> {
         for summary in self.engagements(None)? {
-            if let Some(engagement) = self.load(&summary.id)? {
+            if let Some(engagement) = self.current(&summary.id)? {
                 visit(&engagement);
+                self.remember(engagement);
             }
         }
         Ok(())

@@ -2,8 +2,9 @@
 //! positions is locked only from an event's insert to its commit, so positions are dense
 //! and in commit order, and the unique `(engagement, seq)` decides every race.
 
-use crate::sqlite::{check_version, summaries, summary, with_id};
-use crate::transaction::{NewEvent, StoredEvent, Transaction};
+use crate::transaction::{
+    as_i64, as_u64, check_version, holds_store, summaries, summary, with_id, NewEvent, StoredEvent, Transaction,
+};
 use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::Stage;
@@ -51,14 +52,6 @@ fn failed(error: postgres::Error) -> StoreError {
         None => error.to_string(),
     };
     StoreError::new(StoreCode::StoreUnavailable, format!("PostgreSQL: {detail}"))
-}
-
-fn as_u64(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or_default()
-}
-
-fn as_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 impl Postgres {
@@ -109,16 +102,11 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    if tables.is_empty() {
+    if !holds_store(&tables)? {
         transaction.batch_execute(SCHEMA).map_err(failed)?;
         transaction
             .execute("INSERT INTO coachflow_schema (version) VALUES ($1)", &[&STORE_SCHEMA_VERSION])
             .map_err(failed)?;
-    } else if !tables.iter().any(|table| table == "coachflow_schema") {
-        return Err(StoreError::new(
-            StoreCode::StoreForeign,
-            "the database schema holds other tables and no coachflow store; it was left unchanged",
-        ));
     } else {
         let version: i64 =
             transaction.query_one("SELECT MAX(version) FROM coachflow_schema", &[]).map_err(failed)?.get(0);

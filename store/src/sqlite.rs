@@ -1,6 +1,8 @@
 //! The SQLite backend: one file in WAL mode, writers serialized by `BEGIN IMMEDIATE`.
 
-use crate::transaction::{id_of, NewEvent, StoredEvent, Transaction};
+use crate::transaction::{
+    as_i64, as_u64, check_version, holds_store, summaries, summary, with_id, NewEvent, StoredEvent, Transaction,
+};
 use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::Stage;
@@ -42,14 +44,6 @@ fn failed(error: rusqlite::Error) -> StoreError {
     StoreError::new(code, format!("SQLite: {error}"))
 }
 
-fn as_u64(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or_default()
-}
-
-fn as_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
 impl Sqlite {
     pub(crate) fn open(path: &str) -> Result<Sqlite, StoreError> {
         let connection = Connection::open(path).map_err(failed)?;
@@ -86,7 +80,7 @@ fn migrate(connection: &Connection) -> Result<(), StoreError> {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
         .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
         .map_err(failed)?;
-    if tables.is_empty() {
+    if !holds_store(&tables)? {
         connection
             .execute_batch(&format!(
                 "BEGIN; {SCHEMA} INSERT INTO coachflow_schema (version) VALUES ({STORE_SCHEMA_VERSION}); COMMIT;"
@@ -94,29 +88,9 @@ fn migrate(connection: &Connection) -> Result<(), StoreError> {
             .map_err(failed)?;
         return Ok(());
     }
-    if !tables.iter().any(|table| table == "coachflow_schema") {
-        return Err(StoreError::new(
-            StoreCode::StoreForeign,
-            "the database holds other tables and no coachflow store; it was left unchanged",
-        ));
-    }
     let version: i64 =
         connection.query_row("SELECT MAX(version) FROM coachflow_schema", [], |row| row.get(0)).map_err(failed)?;
     check_version(version)
-}
-
-/// Refuses a store written by a newer coachflow-store.
-pub(crate) fn check_version(version: i64) -> Result<(), StoreError> {
-    if version > STORE_SCHEMA_VERSION {
-        return Err(StoreError::new(
-            StoreCode::StoreTooNew,
-            format!(
-                "the store has schema version {version}; this coachflow-store reads versions up to {STORE_SCHEMA_VERSION}"
-            ),
-        ));
-    }
-    // Version 1 is the first; later versions add their migrations here.
-    Ok(())
 }
 
 struct SqliteTransaction<'a> {
@@ -245,36 +219,4 @@ impl Transaction for SqliteTransaction<'_> {
             .map(|_| ())
             .map_err(failed)
     }
-}
-
-/// One summary row per engagement of events stored from position `first` on: the key, its
-/// first position among them, its last seq and its stage after the last one.
-pub(crate) fn summaries<'a>(first: i64, events: &'a [NewEvent<'a>]) -> Vec<(&'a str, i64, i64, &'static str)> {
-    let mut rows: Vec<(&str, i64, i64, &str)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (position, event) in (first..).zip(events) {
-        match index.get(event.engagement).and_then(|at| rows.get_mut(*at)) {
-            Some(row) => (row.2, row.3) = (as_i64(event.seq), event.stage.as_str()),
-            None => {
-                index.insert(event.engagement, rows.len());
-                rows.push((event.engagement, position, as_i64(event.seq), event.stage.as_str()));
-            }
-        }
-    }
-    rows
-}
-
-/// A feed entry read with its engagement's key, given its id.
-pub(crate) fn with_id(mut entry: FeedEntry) -> Result<FeedEntry, StoreError> {
-    entry.engagement = id_of(&entry.engagement)?;
-    Ok(entry)
-}
-
-/// An engagement summary from its stored columns.
-pub(crate) fn summary(key: String, stage: &str, events: i64) -> Result<EngagementSummary, StoreError> {
-    let id = id_of(&key)?;
-    let stage: Stage = stage
-        .parse()
-        .map_err(|_| StoreError::new(StoreCode::StoreCorrupt, format!("engagement {id} has an unknown stage")))?;
-    Ok(EngagementSummary::new(id, stage, usize::try_from(events).unwrap_or_default()))
 }

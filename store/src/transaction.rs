@@ -2,7 +2,7 @@
 //! written once on top of it: append (check, then store, with optimistic concurrency and
 //! idempotent retry) and load.
 
-use crate::{Appended, FeedEntry, StoreCode, StoreError};
+use crate::{Appended, FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::{Engagement, Event, Stage};
 
@@ -59,7 +59,7 @@ pub(crate) trait Transaction {
 
 /// Applies stored lines to `current`; a line that no longer applies means the store was
 /// changed behind coachflow's back.
-fn catch_up(mut current: Engagement, lines: &[String]) -> Result<Engagement, StoreError> {
+fn catch_up<'a>(mut current: Engagement, lines: impl IntoIterator<Item = &'a str>) -> Result<Engagement, StoreError> {
     for line in lines {
         current.apply_json(line).map_err(|rejection| {
             StoreError::new(
@@ -84,7 +84,7 @@ pub(crate) fn load(
 ) -> Result<Option<Engagement>, StoreError> {
     let known = known.unwrap_or_else(|| Engagement::new(engagement));
     let lines = transaction.events_after(&key_of(engagement), known.log().len() as u64)?;
-    let current = catch_up(known, &lines)?;
+    let current = catch_up(known, lines.iter().map(String::as_str))?;
     Ok(current.is_opened().then_some(current))
 }
 
@@ -104,7 +104,7 @@ pub(crate) fn append(
     // began, so an earlier look could miss a writer that committed in between.
     if let Some(seq) = event.seq.filter(|seq| *seq <= engagement.log().len() as u64) {
         if let Some(stored) = transaction.stored(&key, seq)? {
-            return retried(transaction, event, seq, stored).map(|appended| (appended, engagement));
+            return retried(&engagement, event, seq, stored).map(|appended| (appended, engagement));
         }
     }
     let applied = engagement.apply(event.clone()).map_err(StoreError::rejected)?;
@@ -118,19 +118,13 @@ pub(crate) fn append(
 }
 
 /// An event sent again for a `seq` that is already stored: the stored result when it is the
-/// same event (its warnings found again by checking it against the events before it),
-/// `concurrent_update` when another writer's event took the place.
-fn retried(
-    transaction: &mut dyn Transaction,
-    event: &Event,
-    seq: u64,
-    stored: StoredEvent,
-) -> Result<Appended, StoreError> {
+/// same event (its warnings found again by checking it against the events before it, from
+/// the engagement just loaded), `concurrent_update` when another writer's event took the place.
+fn retried(engagement: &Engagement, event: &Event, seq: u64, stored: StoredEvent) -> Result<Appended, StoreError> {
     if stored.event != event.to_json() {
         return Err(lost_race(&event.engagement, seq));
     }
-    let lines = transaction.events_after(&key_of(&event.engagement), 0)?;
-    let before = lines.get(..lines.len().min(usize::try_from(seq).unwrap_or(usize::MAX) - 1)).unwrap_or_default();
+    let before = (1..seq).filter_map(|earlier| engagement.log().text(usize::try_from(earlier - 1).ok()?));
     let warnings = catch_up(Engagement::new(event.engagement.clone()), before)?.check(event).unwrap_or_default();
     Ok(Appended { seq, position: stored.position, warnings })
 }
@@ -140,4 +134,75 @@ fn lost_race(engagement: &str, seq: u64) -> StoreError {
         StoreCode::ConcurrentUpdate,
         format!("another writer stored event {seq} of engagement {engagement} first; reload it and try again"),
     )
+}
+
+/// A stored integer as an unsigned one (stored values are never negative).
+pub(crate) fn as_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
+
+/// An unsigned integer as the databases store it.
+pub(crate) fn as_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// Whether a database whose tables are `tables` holds a store already (`false`: it is empty,
+/// create one); one with other tables and no store is refused and left alone.
+pub(crate) fn holds_store(tables: &[String]) -> Result<bool, StoreError> {
+    if tables.is_empty() {
+        return Ok(false);
+    }
+    if tables.iter().any(|table| table == "coachflow_schema") {
+        return Ok(true);
+    }
+    Err(StoreError::new(
+        StoreCode::StoreForeign,
+        "the database holds other tables and no coachflow store; it was left unchanged",
+    ))
+}
+
+/// Refuses a store written by a newer coachflow-store.
+pub(crate) fn check_version(version: i64) -> Result<(), StoreError> {
+    if version > STORE_SCHEMA_VERSION {
+        return Err(StoreError::new(
+            StoreCode::StoreTooNew,
+            format!(
+                "the store has schema version {version}; this coachflow-store reads versions up to {STORE_SCHEMA_VERSION}"
+            ),
+        ));
+    }
+    // Version 1 is the first; later versions add their migrations here.
+    Ok(())
+}
+
+/// One summary row per engagement of events stored from position `first` on: the key, its
+/// first position among them, its last seq and its stage after the last one.
+pub(crate) fn summaries<'a>(first: i64, events: &'a [NewEvent<'a>]) -> Vec<(&'a str, i64, i64, &'static str)> {
+    let mut rows: Vec<(&str, i64, i64, &str)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (position, event) in (first..).zip(events) {
+        match index.get(event.engagement).and_then(|at| rows.get_mut(*at)) {
+            Some(row) => (row.2, row.3) = (as_i64(event.seq), event.stage.as_str()),
+            None => {
+                index.insert(event.engagement, rows.len());
+                rows.push((event.engagement, position, as_i64(event.seq), event.stage.as_str()));
+            }
+        }
+    }
+    rows
+}
+
+/// A feed entry read with its engagement's key, given its id.
+pub(crate) fn with_id(mut entry: FeedEntry) -> Result<FeedEntry, StoreError> {
+    entry.engagement = id_of(&entry.engagement)?;
+    Ok(entry)
+}
+
+/// An engagement summary from its stored columns.
+pub(crate) fn summary(key: String, stage: &str, events: i64) -> Result<EngagementSummary, StoreError> {
+    let id = id_of(&key)?;
+    let stage: Stage = stage
+        .parse()
+        .map_err(|_| StoreError::new(StoreCode::StoreCorrupt, format!("engagement {id} has an unknown stage")))?;
+    Ok(EngagementSummary::new(id, stage, usize::try_from(events).unwrap_or_default()))
 }

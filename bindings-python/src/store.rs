@@ -36,9 +36,13 @@ pub(crate) struct Store {
 #[pymethods]
 impl Store {
     #[new]
-    fn new(py: Python<'_>, url: String) -> PyResult<Store> {
+    #[pyo3(signature = (url, snapshot_every=coachflow_store::SNAPSHOT_EVERY))]
+    fn new(py: Python<'_>, url: String, snapshot_every: u64) -> PyResult<Store> {
         guarded(py, || {
-            let inner = py.detach(|| coachflow_store::Store::open(&url)).map_err(|error| store_error(py, error))?;
+            let inner = py
+                .detach(|| coachflow_store::Store::open(&url))
+                .map_err(|error| store_error(py, error))?
+                .snapshot_every(snapshot_every);
             Ok(Store { inner, url })
         })
     }

@@ -59,6 +59,20 @@ def test_append_load_and_errors_with_codes(tmp_path: Path) -> None:
     assert store.engagements("coaching") == []
 
 
+def test_a_store_that_snapshots_often_loads_what_one_that_never_does_loads(tmp_path: Path) -> None:
+    often = coachflow.Store(f"sqlite:{tmp_path / 'often.db'}", snapshot_every=2)
+    never = coachflow.Store(f"sqlite:{tmp_path / 'never.db'}", snapshot_every=0)
+    for event in [OPENED] + [discussed("e-1", f"note {n}") for n in range(5)]:
+        assert often.append(event) == never.append(event)
+    reopened = coachflow.Store(f"sqlite:{tmp_path / 'often.db'}").load("e-1")
+    from_events = coachflow.Store(f"sqlite:{tmp_path / 'never.db'}").load("e-1")
+    assert reopened is not None and from_events is not None
+    assert reopened.to_jsonl() == from_events.to_jsonl()
+    assert reopened.view("cleo") == from_events.view("cleo")
+    with pytest.raises(OverflowError):
+        coachflow.Store(f"sqlite:{tmp_path / 'x.db'}", snapshot_every=-1)
+
+
 def test_threads_append_in_parallel_and_every_accepted_event_is_stored_once(tmp_path: Path) -> None:
     url = f"sqlite:{tmp_path / 'store.db'}"
     coachflow.Store(url).append(OPENED)

@@ -34,12 +34,13 @@ pub struct Store {
 
 #[uniffi::export]
 impl Store {
-    /// Opens (creating when missing) the store in this SQLite file.
+    /// Opens (creating when missing) the store in this SQLite file, writing a snapshot of an
+    /// engagement each time `snapshot_every` more of its events are stored (0: never).
     #[uniffi::constructor]
-    pub fn open(path: String) -> Result<Arc<Store>, CoachflowError> {
+    pub fn open(path: String, snapshot_every: u64) -> Result<Arc<Store>, CoachflowError> {
         guarded(|| {
             let url = if path.starts_with("sqlite:") { path } else { format!("sqlite:{path}") };
-            Ok(Arc::new(Store { inner: coachflow_store::Store::open(&url)? }))
+            Ok(Arc::new(Store { inner: coachflow_store::Store::open(&url)?.snapshot_every(snapshot_every) }))
         })
     }
 

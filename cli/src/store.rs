@@ -55,6 +55,10 @@ pub struct Database {
     /// The store: `sqlite:PATH`, a file path, or `postgres://user@host:port/database`.
     #[arg(long, value_name = "URL", default_value = "coachflow.db", global = true)]
     db: String,
+    /// Write a snapshot of an engagement each time this many more of its events are stored
+    /// (0: never); loads start from the latest one.
+    #[arg(long, value_name = "EVENTS", default_value_t = coachflow_store::SNAPSHOT_EVERY, global = true)]
+    snapshot_every: u64,
 }
 
 /// What `coachflow store` does.
@@ -115,7 +119,7 @@ fn read_date(text: &str) -> Result<chrono::NaiveDate, String> {
 /// Runs a store command; `Ok(false)` when it ran but found problems (exit status 1).
 pub fn run(database: &Database, command: StoreCommand, out: &mut impl Write) -> io::Result<bool> {
     let store = match Store::open(&database.db) {
-        Ok(store) => store,
+        Ok(store) => store.snapshot_every(database.snapshot_every),
         Err(error) => return report(&error),
     };
     match command {

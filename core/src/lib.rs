@@ -76,7 +76,8 @@ pub mod log;
 
 pub use codes::{Code, UnknownCode};
 pub use engine::{
-    accepted_stages, mermaid_diagram, permitted_roles, Applied, Engagement, Guard, ReplayError, Requirement, GUARDS,
+    accepted_stages, mermaid_diagram, permitted_roles, Applied, Engagement, Guard, ReplayError, Requirement,
+    RestoreError, GUARDS,
 };
 pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
 pub use event_log::EventLog;

@@ -6,10 +6,10 @@ use crate::model::{Role, Stage};
 use crate::rules::Rule;
 use crate::state::ActionStatus;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of thing is owed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ObligationKind {
     /// Pre-work: a coach must be assigned (supervisor or programme admin).
@@ -62,7 +62,7 @@ impl ObligationKind {
 }
 
 /// One thing one participant still owes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Obligation {
     /// Who owes it.
@@ -79,6 +79,14 @@ pub struct Obligation {
     /// The action it is about, for overdue actions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+}
+
+impl Obligation {
+    /// Whether it is owed on `day`: an action becomes owed the day after its due date;
+    /// everything else is owed until it is done.
+    pub fn owed_on(&self, day: NaiveDate) -> bool {
+        self.due.is_none_or(|due| due < day)
+    }
 }
 
 impl Engagement {
@@ -129,6 +137,16 @@ impl Engagement {
     /// This is for a trusted system job (reminders, a programme office's dashboard of its
     /// own data), not for a person: a person gets [`Engagement::obligations`].
     pub fn all_obligations(&self, as_of: NaiveDate) -> Vec<Obligation> {
+        let mut owed = self.all_pending_obligations();
+        owed.retain(|obligation| obligation.owed_on(as_of));
+        owed
+    }
+
+    /// [`all_obligations`](Engagement::all_obligations) for every date at once: every open
+    /// action with a due date is listed, whether or not the date has passed, and
+    /// [`Obligation::owed_on`] tells which are owed on a given day. For systems that keep
+    /// the list until they are asked about a date (the store's `due`).
+    pub fn all_pending_obligations(&self) -> Vec<Obligation> {
         let mut owed = Vec::new();
         if !self.is_opened() {
             return owed;
@@ -243,7 +261,7 @@ impl Engagement {
         }
         if matches!(stage, Stage::Coaching | Stage::FinalReview) {
             for action in self.actions().iter().filter(|action| action.status == ActionStatus::Open) {
-                if let Some(due) = action.item.due.filter(|due| *due < as_of) {
+                if let Some(due) = action.item.due {
                     add(
                         &[Role::Coachee],
                         ObligationKind::CompleteOverdueAction,

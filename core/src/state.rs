@@ -6,12 +6,12 @@
 use crate::event::{ActionItem, PhaseChecks, TextList, Timestamp};
 use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, RaterGroup, Role, Stage};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Who takes part in an engagement.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Participants {
     /// The coachee.
     pub coachee: String,
@@ -53,7 +53,7 @@ impl Participants {
 }
 
 /// When the engagement entered a stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageEntry {
     /// The stage.
     pub stage: Stage,
@@ -62,7 +62,7 @@ pub struct StageEntry {
 }
 
 /// A note written by a participant at a time (preliminary notes, feedback, summaries, explanations).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     /// When.
     pub at: Timestamp,
@@ -73,7 +73,7 @@ pub struct Note {
 }
 
 /// Where a meeting stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
     /// Scheduled, not yet held.
@@ -85,7 +85,7 @@ pub enum MeetingStatus {
 }
 
 /// A three-way meeting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
     /// Meeting id.
     pub id: String,
@@ -104,7 +104,7 @@ pub struct Meeting {
 }
 
 /// The confidentiality agreement (F1, F2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfidentialityAgreement {
     /// The meeting date it was reviewed on.
     pub reviewed_on: NaiveDate,
@@ -115,7 +115,7 @@ pub struct ConfidentialityAgreement {
 }
 
 /// A progress note on a goal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoalProgress {
     /// When.
     pub at: Timestamp,
@@ -128,7 +128,7 @@ pub struct GoalProgress {
 }
 
 /// A goal's recorded outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalAssessment {
     /// The outcome.
     pub outcome: GoalOutcome,
@@ -141,7 +141,7 @@ pub struct GoalAssessment {
 }
 
 /// An agreed goal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     /// Goal id.
     pub id: String,
@@ -162,7 +162,7 @@ pub struct Goal {
 }
 
 /// Where a numbered coaching session stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     /// Scheduled, not started.
@@ -185,7 +185,7 @@ impl SessionStatus {
 }
 
 /// A cancelled session's details (Q2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCancellation {
     /// When.
     pub at: Timestamp,
@@ -199,7 +199,7 @@ pub struct SessionCancellation {
 
 /// One recorded script step. Its fields stay in the log entry `seq` points at
 /// ([`Engagement::step_content`](crate::Engagement::step_content)); they are not copied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedStep {
     /// Step name.
     pub name: String,
@@ -217,7 +217,7 @@ pub struct RecordedStep {
 }
 
 /// One scheduling of a numbered coaching session.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Session number.
     pub number: u32,
@@ -245,7 +245,7 @@ impl Session {
 }
 
 /// Where an action stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
     /// Still to do.
@@ -257,7 +257,7 @@ pub enum ActionStatus {
 }
 
 /// An action the coachee committed to in a session.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// The commitment.
     #[serde(flatten)]
@@ -271,7 +271,7 @@ pub struct Action {
 }
 
 /// An assessment's results, owned by the coachee.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     /// Assessment id.
     pub id: String,
@@ -286,7 +286,7 @@ pub struct Assessment {
 }
 
 /// One rater's answers to a 360 survey.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RaterResponse {
     /// Survey id.
     pub survey: String,
@@ -303,7 +303,7 @@ pub struct RaterResponse {
 }
 
 /// The coach's review of how they partnered in one session (K1): only the coach sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnershipReview {
     /// The session reviewed.
     pub session: u32,
@@ -318,7 +318,7 @@ pub struct PartnershipReview {
 }
 
 /// A 360 survey closed to further responses (R3): its results are shown from then on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SurveyClosure {
     /// Survey id.
     pub survey: String,
@@ -327,7 +327,7 @@ pub struct SurveyClosure {
 }
 
 /// The coach's rating of the coachee's engagement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelRating {
     /// The level.
     pub level: EngagementLevel,
@@ -338,7 +338,7 @@ pub struct LevelRating {
 }
 
 /// A record the coachee has opened to a role (F4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentGrant {
     /// The record, e.g. `assessment:a1`.
     pub record: String,
@@ -349,7 +349,7 @@ pub struct ConsentGrant {
 }
 
 /// A disclosure under an agreed limit (F5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disclosure {
     /// Recipient.
     pub to: String,
@@ -362,7 +362,7 @@ pub struct Disclosure {
 }
 
 /// The final review record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinalReview {
     /// Successes.
     pub successes: TextList,
@@ -375,7 +375,7 @@ pub struct FinalReview {
 }
 
 /// How the engagement was discontinued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discontinuation {
     /// Who initiated it.
     pub initiated_by: Role,
@@ -395,7 +395,7 @@ impl Discontinuation {
 }
 
 /// A coach replacement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoachChange {
     /// The coach who left.
     pub former: String,

@@ -111,6 +111,40 @@ proptest! {
         prop_assert_eq!(summaries, expected);
     }
 
+    /// An engagement restored from a snapshot taken after any event, then given the later
+    /// events, equals the engagement that applied them all (records, session ratings, log),
+    /// and judges every later candidate alike.
+    #[test]
+    fn a_snapshot_plus_later_events_equals_the_replay((prefix, tail) in arb_sequence(), cut in 0..200usize) {
+        let full = full_engagement();
+        let mut engagement = Engagement::new("v-1");
+        let mut snapshot = None;
+        for raw in full.iter().take(prefix).chain(tail.iter()) {
+            if engagement.log().len() == cut.min(prefix) && snapshot.is_none() {
+                snapshot = Some(engagement.snapshot());
+            }
+            if let Ok(event) = Event::from_value(raw) {
+                let _ = engagement.apply(event);
+            }
+        }
+        let snapshot = snapshot.unwrap_or_else(|| engagement.snapshot());
+        let texts: Vec<String> = engagement.log().iter().map(|event| event.to_json()).collect();
+        let folded: usize = serde_json::from_str::<serde_json::Value>(&snapshot).unwrap()["events"].as_u64().unwrap() as usize;
+        let mut restored = Engagement::restore(&snapshot, texts[..folded].iter().map(String::as_str)).unwrap();
+        for text in &texts[folded..] {
+            restored.apply_json(text).unwrap();
+        }
+        prop_assert_eq!(&restored, &engagement);
+        prop_assert_eq!(restored.metrics(), engagement.metrics());
+        for raw in &full {
+            if let Ok(candidate) = Event::from_value(raw) {
+                prop_assert_eq!(restored.check(&candidate), engagement.check(&candidate));
+            }
+        }
+        let one_short = texts[..folded.saturating_sub(1)].iter().map(String::as_str);
+        prop_assert!(folded == 0 || Engagement::restore(&snapshot, one_short).is_err());
+    }
+
     /// Arbitrary text never panics the parser, and what it accepts round-trips.
     #[test]
     fn arbitrary_text_never_panics_the_parser(text in ".{0,200}") {

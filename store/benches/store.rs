@@ -18,6 +18,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 /// Appends per second by `writers` threads, each with its own connection, each to its own
 /// engagement, for `seconds`.
+/// Appends per second by `writers` threads, each with its own store, each writing
+/// engagements of 100 events one after the other (an opening and 99 preliminary
+/// discussions), so that snapshots and loads cost what they cost for a real engagement.
 fn appends_per_second(url: &str, writers: usize, seconds: f64) -> f64 {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let threads: Vec<_> = (0..writers)
@@ -25,18 +28,16 @@ fn appends_per_second(url: &str, writers: usize, seconds: f64) -> f64 {
             let url = url.to_owned();
             std::thread::spawn(move || {
                 let store = Store::open(&url).unwrap();
-                let id = format!("bench-{writers}-{writer}");
-                store
-                    .append_json(
-                        &json!({"engagement": id, "at": "2026-03-02T09:00:00Z", "actor": "hr", "type": "engagement_opened",
-                                "coachee": "cleo", "supervisor": "sam", "program_admins": ["hr"]})
-                        .to_string(),
-                    )
-                    .unwrap();
                 let mut appended = 0_u64;
                 while Instant::now() < deadline {
-                    let event = json!({"engagement": id, "at": "2026-03-02T10:00:00Z", "actor": "cleo",
-                                       "type": "preliminary_goals_discussed", "notes": format!("note {appended}")});
+                    let id = format!("bench-{writers}-{writer}-{}", appended / 100);
+                    let event = if appended % 100 == 0 {
+                        json!({"engagement": id, "at": "2026-03-02T09:00:00Z", "actor": "hr", "type": "engagement_opened",
+                               "coachee": "cleo", "supervisor": "sam", "program_admins": ["hr"]})
+                    } else {
+                        json!({"engagement": id, "at": "2026-03-02T10:00:00Z", "actor": "cleo",
+                               "type": "preliminary_goals_discussed", "notes": format!("note {appended}")})
+                    };
                     match store.append_json(&event.to_string()) {
                         Ok(_) => appended += 1,
                         Err(error) if error.code == StoreCode::ConcurrentUpdate => {}
@@ -64,19 +65,29 @@ fn run(name: &str, url: &str, log: &std::path::Path, events: u64, quick: bool) {
     );
 
     let engagements = store.engagements(None).unwrap();
-    let hundred = engagements.iter().find(|summary| summary.events >= 100).unwrap_or(&engagements[0]);
-    let samples: Vec<Duration> = (0..if quick { 3 } else { 200 })
-        .map(|_| {
-            let start = Instant::now();
-            store.load(&hundred.id).unwrap().unwrap();
-            start.elapsed()
-        })
-        .collect();
-    println!(
-        "{name}: load of a {}-event engagement: {:.0} µs (median; target under 200 µs)",
-        hundred.events,
-        median(samples).as_secs_f64() * 1e6
-    );
+    // Engagements of about 100 events; the first load of each reads the database (its
+    // snapshot and the events after it), the second finds it in the store's memory.
+    let mut hundreds: Vec<_> = engagements.iter().filter(|summary| (100..150).contains(&summary.events)).collect();
+    hundreds.truncate(if quick { 3 } else { 200 });
+    if hundreds.is_empty() {
+        hundreds.push(&engagements[0]);
+    }
+    let average = hundreds.iter().map(|summary| summary.events).sum::<usize>() / hundreds.len();
+    for pass in ["from the database", "again, from the store's memory"] {
+        let samples: Vec<Duration> = hundreds
+            .iter()
+            .map(|summary| {
+                let start = Instant::now();
+                store.load(&summary.id).unwrap().unwrap();
+                start.elapsed()
+            })
+            .collect();
+        println!(
+            "{name}: load of a {average}-event engagement {pass}: {:.0} µs (median of {}; target under 200 µs)",
+            median(samples).as_secs_f64() * 1e6,
+            hundreds.len()
+        );
+    }
 
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
     let start = Instant::now();

@@ -2,7 +2,7 @@
 //! it, stored in batches, each batch committed together with how far the import got, so
 //! that an import stopped by a crash goes on where its last batch ended.
 
-use crate::transaction::{self, key_of, NewEvent};
+use crate::transaction::{self, key_of, EngagementRow, NewEvent};
 use crate::{Store, StoreCode, StoreError};
 use coachflow::{Engagement, Event, Finding};
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 /// Lines stored per transaction.
-const BATCH_LINES: usize = 5_000;
+const BATCH_LINES: usize = 50_000;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,11 +30,12 @@ pub struct ImportReport {
 
 /// One accepted line waiting for its batch to be stored.
 struct Pending {
-    /// The engagement's key.
+    /// The engagement's id.
     engagement: String,
+    /// Its key ([`key_of`]).
+    key: String,
     seq: u64,
     event: String,
-    stage: coachflow::Stage,
 }
 
 impl Store {
@@ -72,7 +73,7 @@ impl Store {
                 }
             }
             if read == 0 || pending.len() >= BATCH_LINES {
-                self.store_batch(&pending, &source, bytes, lines)?;
+                self.store_batch(&pending, &engagements, read == 0, &source, bytes, lines)?;
                 report.events_stored += pending.len() as u64;
                 pending.clear();
                 progress(bytes, size);
@@ -106,35 +107,70 @@ impl Store {
             return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
         };
         let key = key_of(&event.engagement);
+        let id = event.engagement.clone();
         Ok(match engagement.apply(event) {
             Ok(applied) => {
                 // An event applied as a value is kept as its canonical line, `seq` included.
                 let line = engagement.log().text(engagement.log().len() - 1).unwrap_or_default().to_owned();
-                Ok(Pending { stage: engagement.stage(), seq: applied.seq, event: line, engagement: key })
+                Ok(Pending { engagement: id, key, seq: applied.seq, event: line })
             }
             Err(rejection) => Err(rejection.violations),
         })
     }
 
-    /// Stores a batch and the import's progress in one transaction.
-    fn store_batch(&self, batch: &[Pending], source: &str, bytes: u64, lines: u64) -> Result<(), StoreError> {
+    /// Stores a batch and the import's progress in one transaction, with the rows of the
+    /// engagements it adds to (`engagements` holds them as they are after the batch). What
+    /// their participants owe is written once, with the `last` batch: until then `due`
+    /// works it out from the events.
+    fn store_batch(
+        &self,
+        batch: &[Pending],
+        engagements: &HashMap<String, Engagement>,
+        last: bool,
+        source: &str,
+        bytes: u64,
+        lines: u64,
+    ) -> Result<(), StoreError> {
+        // Each engagement's events before the batch: its first `seq` in the batch, less one.
+        let mut before: Vec<(&str, u64)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for pending in batch {
+            if seen.insert(pending.engagement.as_str()) {
+                before.push((&pending.engagement, pending.seq - 1));
+            }
+        }
+        let summaries: Vec<EngagementRow> = before
+            .iter()
+            .filter_map(|(id, before)| {
+                engagements.get(*id).map(|engagement| EngagementRow::of(engagement, *before, self.snapshot_every))
+            })
+            .collect();
         self.transaction(true, |transaction| {
             if !batch.is_empty() {
                 let rows: Vec<NewEvent<'_>> = batch
                     .iter()
-                    .map(|pending| NewEvent {
-                        engagement: &pending.engagement,
-                        seq: pending.seq,
-                        event: &pending.event,
-                        stage: pending.stage,
-                    })
+                    .map(|pending| NewEvent { engagement: &pending.key, seq: pending.seq, event: &pending.event })
                     .collect();
-                if transaction.insert(&rows)?.is_none() {
+                if transaction.insert(&rows, &summaries)?.is_none() {
                     return Err(StoreError::new(
                         StoreCode::ConcurrentUpdate,
                         "another writer stored events of an engagement this import was adding to; run the import again",
                     ));
                 }
+            }
+            if last {
+                let owed: Vec<(String, u64, String)> = engagements
+                    .values()
+                    .filter(|engagement| engagement.is_opened())
+                    .map(|engagement| {
+                        (
+                            key_of(engagement.id()),
+                            engagement.log().len() as u64,
+                            transaction::obligations_of(engagement),
+                        )
+                    })
+                    .collect();
+                transaction.set_obligations(&owed)?;
             }
             transaction.set_import_progress(source, bytes, lines)
         })

@@ -44,7 +44,11 @@ use transaction::Transaction;
 
 /// The version of the tables this library writes. Opening a database of an older version
 /// migrates it; a newer one is refused with [`StoreCode::StoreTooNew`].
-pub const STORE_SCHEMA_VERSION: i64 = 1;
+pub const STORE_SCHEMA_VERSION: i64 = 2;
+
+/// How many events apart a store writes an engagement's snapshots unless told otherwise
+/// ([`Store::snapshot_every`]).
+pub const SNAPSHOT_EVERY: u64 = 100;
 
 /// The result of appending an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,6 +95,7 @@ pub struct Store {
     /// Engagements as this store last saw them: the next call on one reads only the events
     /// stored after it (by any writer) instead of replaying them all.
     known: Mutex<HashMap<String, Engagement>>,
+    snapshot_every: u64,
 }
 
 /// How many engagements a store keeps in memory at most.
@@ -141,7 +146,21 @@ impl Store {
             }
             Backend::Sqlite(sqlite::Sqlite::open(path)?)
         };
-        Ok(Store { backend, known: Mutex::new(HashMap::new()) })
+        Ok(Store { backend, known: Mutex::new(HashMap::new()), snapshot_every: SNAPSHOT_EVERY })
+    }
+
+    /// The same store, writing a snapshot of an engagement each time `events` more of its
+    /// events are stored (0: never). A load then restores the latest snapshot and applies
+    /// only the events after it; a snapshot that another coachflow version wrote is ignored
+    /// and the events are replayed.
+    ///
+    /// ```
+    /// let store = coachflow_store::Store::open("sqlite::memory:").unwrap().snapshot_every(20);
+    /// # drop(store);
+    /// ```
+    pub fn snapshot_every(mut self, events: u64) -> Store {
+        self.snapshot_every = events;
+        self
     }
 
     /// Runs `work` in one transaction of the backend, committed when it returns `Ok`; one
@@ -166,7 +185,7 @@ impl Store {
     pub fn append(&self, event: &Event) -> Result<Appended, StoreError> {
         let known = self.recall(&event.engagement);
         let (appended, engagement) =
-            self.transaction(true, |transaction| transaction::append(transaction, event, known))?;
+            self.transaction(true, |transaction| transaction::append(transaction, event, known, self.snapshot_every))?;
         self.remember(engagement);
         Ok(appended)
     }
@@ -219,15 +238,28 @@ impl Store {
     /// operator's call, not one to answer a participant with (use
     /// `Engagement::obligations` with a viewer for that).
     pub fn due(&self, as_of: chrono::NaiveDate) -> Result<Vec<Due>, StoreError> {
+        // Each engagement's row keeps what is owed on any date; only the dates are compared
+        // here. A row written before the store kept them is worked out from the events.
+        let rows = self.transaction(false, |transaction| transaction.pending_obligations())?;
         let mut owed = Vec::new();
-        self.for_each_engagement(|engagement| {
+        for (key, pending) in rows {
+            let engagement = transaction::id_of(&key)?;
+            let pending: Vec<Obligation> = match pending {
+                Some(json) => serde_json::from_str(&json).map_err(|_| {
+                    StoreError::new(
+                        StoreCode::StoreCorrupt,
+                        format!("the obligations stored for engagement {engagement} are not readable"),
+                    )
+                })?,
+                None => self.load(&engagement)?.map(|loaded| loaded.all_pending_obligations()).unwrap_or_default(),
+            };
             owed.extend(
-                engagement
-                    .all_obligations(as_of)
+                pending
                     .into_iter()
-                    .map(|obligation| Due { engagement: engagement.id().to_owned(), obligation }),
-            )
-        })?;
+                    .filter(|obligation| obligation.owed_on(as_of))
+                    .map(|obligation| Due { engagement: engagement.clone(), obligation }),
+            );
+        }
         Ok(owed)
     }
 

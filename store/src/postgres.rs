@@ -3,7 +3,8 @@
 //! and in commit order, and the unique `(engagement, seq)` decides every race.
 
 use crate::transaction::{
-    as_i64, as_u64, check_version, holds_store, summaries, summary, with_id, NewEvent, StoredEvent, Transaction,
+    as_i64, as_u64, check_version, first_positions, holds_store, summary, with_id, EngagementRow, NewEvent,
+    StoredEvent, Transaction,
 };
 use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
@@ -11,8 +12,11 @@ use coachflow::Stage;
 use postgres::{Client, NoTls};
 use std::sync::Mutex;
 
-/// The tables of schema version 1 (`docs/store.md`).
-const SCHEMA: &str = "
+/// The tables, as the migration to each schema version in turn (`docs/store.md`).
+const MIGRATIONS: [&str; 2] = [VERSION_1, VERSION_2];
+const _: () = assert!(MIGRATIONS.len() as i64 == STORE_SCHEMA_VERSION);
+
+const VERSION_1: &str = "
 CREATE TABLE coachflow_schema (version BIGINT NOT NULL);
 CREATE TABLE coachflow_position (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL);
 INSERT INTO coachflow_position (id, last) VALUES (1, 0);
@@ -30,6 +34,13 @@ CREATE TABLE coachflow_engagements (
     first_position BIGINT NOT NULL
 );
 CREATE TABLE coachflow_imports (source TEXT PRIMARY KEY, bytes BIGINT NOT NULL, lines BIGINT NOT NULL);
+";
+
+/// Version 2: what each engagement's participants owe, kept with its summary so that `due`
+/// reads one row per engagement; snapshots.
+const VERSION_2: &str = "
+ALTER TABLE coachflow_engagements ADD COLUMN obligations TEXT;
+CREATE TABLE coachflow_snapshots (engagement TEXT PRIMARY KEY, seq BIGINT NOT NULL, snapshot TEXT NOT NULL);
 ";
 
 /// Rows per `INSERT` statement (PostgreSQL takes at most 65,535 parameters, 4 per row).
@@ -92,7 +103,8 @@ fn connect(url: &str) -> Result<Client, StoreError> {
         .map_err(|error| StoreError::new(StoreCode::StoreUnavailable, format!("PostgreSQL: cannot connect: {error}")))
 }
 
-/// Creates the tables in an empty schema, or checks the version of an existing store.
+/// Creates the tables in an empty schema, or checks the version of an existing store and
+/// migrates an older one.
 fn migrate(client: &mut Client) -> Result<(), StoreError> {
     let mut transaction = client.transaction().map_err(failed)?;
     transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(failed)?;
@@ -102,15 +114,15 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    if !holds_store(&tables)? {
-        transaction.batch_execute(SCHEMA).map_err(failed)?;
-        transaction
-            .execute("INSERT INTO coachflow_schema (version) VALUES ($1)", &[&STORE_SCHEMA_VERSION])
-            .map_err(failed)?;
+    let version: i64 = if holds_store(&tables)? {
+        transaction.query_one("SELECT MAX(version) FROM coachflow_schema", &[]).map_err(failed)?.get(0)
     } else {
-        let version: i64 =
-            transaction.query_one("SELECT MAX(version) FROM coachflow_schema", &[]).map_err(failed)?.get(0);
-        check_version(version)?;
+        0
+    };
+    check_version(version)?;
+    for (to, migration) in (1i64..).zip(MIGRATIONS).skip(usize::try_from(version).unwrap_or_default()) {
+        transaction.batch_execute(migration).map_err(failed)?;
+        transaction.execute("INSERT INTO coachflow_schema (version) VALUES ($1)", &[&to]).map_err(failed)?;
     }
     transaction.commit().map_err(failed)
 }
@@ -142,7 +154,15 @@ impl Transaction for PostgresTransaction<'_> {
         Ok(row.map(|row| StoredEvent { event: row.get(0), position: as_u64(row.get(1)) }))
     }
 
-    fn insert(&mut self, events: &[NewEvent<'_>]) -> Result<Option<u64>, StoreError> {
+    fn snapshot(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        let row = self
+            .transaction
+            .query_opt("SELECT snapshot FROM coachflow_snapshots WHERE engagement = $1", &[&key])
+            .map_err(failed)?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    fn insert(&mut self, events: &[NewEvent<'_>], engagements: &[EngagementRow]) -> Result<Option<u64>, StoreError> {
         let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
         let last: i64 = self
             .transaction
@@ -176,16 +196,32 @@ impl Transaction for PostgresTransaction<'_> {
                 return Ok(None);
             }
         }
-        let summaries = summaries(first, events);
-        let upsert = self
+        let summary = self
             .transaction
             .prepare(
-                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (engagement) DO UPDATE SET stage = excluded.stage, events = excluded.events",
+                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position, obligations)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (engagement) DO UPDATE
+                 SET stage = excluded.stage, events = excluded.events, obligations = excluded.obligations",
             )
             .map_err(failed)?;
-        for (key, first_position, events, stage) in &summaries {
-            self.transaction.execute(&upsert, &[key, stage, events, first_position]).map_err(failed)?;
+        let snapshot = self
+            .transaction
+            .prepare(
+                "INSERT INTO coachflow_snapshots (engagement, seq, snapshot) VALUES ($1, $2, $3)
+                 ON CONFLICT (engagement) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot",
+            )
+            .map_err(failed)?;
+        let first_positions = first_positions(first, events);
+        for row in engagements {
+            let first_position = first_positions.get(row.key.as_str()).copied().unwrap_or(first);
+            let (events, stage) = (as_i64(row.events), row.stage.as_str());
+            self.transaction
+                .execute(&summary, &[&row.key, &stage, &events, &first_position, &row.obligations])
+                .map_err(failed)?;
+            if let Some(text) = &row.snapshot {
+                self.transaction.execute(&snapshot, &[&row.key, &events, text]).map_err(failed)?;
+            }
         }
         Ok(Some(as_u64(first)))
     }
@@ -201,6 +237,25 @@ impl Transaction for PostgresTransaction<'_> {
             )
             .map_err(failed)?;
         rows.iter().map(|row| summary(row.get(0), row.get::<_, &str>(1), row.get(2))).collect()
+    }
+
+    fn set_obligations(&mut self, rows: &[(String, u64, String)]) -> Result<(), StoreError> {
+        let update = self
+            .transaction
+            .prepare("UPDATE coachflow_engagements SET obligations = $1 WHERE engagement = $2 AND events = $3")
+            .map_err(failed)?;
+        for (key, events, obligations) in rows {
+            self.transaction.execute(&update, &[obligations, key, &as_i64(*events)]).map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    fn pending_obligations(&mut self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let rows = self
+            .transaction
+            .query("SELECT engagement, obligations FROM coachflow_engagements ORDER BY first_position", &[])
+            .map_err(failed)?;
+        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
     }
 
     fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError> {

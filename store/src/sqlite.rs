@@ -1,7 +1,8 @@
 //! The SQLite backend: one file in WAL mode, writers serialized by `BEGIN IMMEDIATE`.
 
 use crate::transaction::{
-    as_i64, as_u64, check_version, holds_store, summaries, summary, with_id, NewEvent, StoredEvent, Transaction,
+    as_i64, as_u64, check_version, first_positions, holds_store, summary, with_id, EngagementRow, NewEvent,
+    StoredEvent, Transaction,
 };
 use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
@@ -10,8 +11,11 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBeha
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// The tables of schema version 1 (`docs/store.md`).
-const SCHEMA: &str = "
+/// The tables, as the migration to each schema version in turn (`docs/store.md`).
+const MIGRATIONS: [&str; 2] = [VERSION_1, VERSION_2];
+const _: () = assert!(MIGRATIONS.len() as i64 == STORE_SCHEMA_VERSION);
+
+const VERSION_1: &str = "
 CREATE TABLE coachflow_schema (version INTEGER NOT NULL);
 CREATE TABLE coachflow_position (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
 INSERT INTO coachflow_position (id, last) VALUES (1, 0);
@@ -31,6 +35,13 @@ CREATE TABLE coachflow_engagements (
 CREATE TABLE coachflow_imports (source TEXT PRIMARY KEY, bytes INTEGER NOT NULL, lines INTEGER NOT NULL);
 ";
 
+/// Version 2: what each engagement's participants owe, kept with its summary so that `due`
+/// reads one row per engagement; snapshots.
+const VERSION_2: &str = "
+ALTER TABLE coachflow_engagements ADD COLUMN obligations TEXT;
+CREATE TABLE coachflow_snapshots (engagement TEXT PRIMARY KEY, seq INTEGER NOT NULL, snapshot TEXT NOT NULL);
+";
+
 pub(crate) struct Sqlite {
     connection: Mutex<Connection>,
 }
@@ -46,14 +57,16 @@ fn failed(error: rusqlite::Error) -> StoreError {
 
 impl Sqlite {
     pub(crate) fn open(path: &str) -> Result<Sqlite, StoreError> {
-        let connection = Connection::open(path).map_err(failed)?;
+        let mut connection = Connection::open(path).map_err(failed)?;
         connection.busy_timeout(Duration::from_secs(30)).map_err(failed)?;
         if path != ":memory:" {
             // `journal_mode` answers with the mode; reading it is what runs it.
             connection.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(failed)?;
         }
-        connection.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(failed)?;
-        migrate(&connection)?;
+        connection
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
+            .map_err(failed)?;
+        migrate(&mut connection)?;
         Ok(Sqlite { connection: Mutex::new(connection) })
     }
 
@@ -74,23 +87,25 @@ impl Sqlite {
     }
 }
 
-/// Creates the tables in an empty database, or checks the version of an existing store.
-fn migrate(connection: &Connection) -> Result<(), StoreError> {
-    let tables: Vec<String> = connection
+/// Creates the tables in an empty database, or checks the version of an existing store and
+/// migrates an older one; under the write lock, so that two first openings do not race.
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
+    let tables: Vec<String> = transaction
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
         .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
         .map_err(failed)?;
-    if !holds_store(&tables)? {
-        connection
-            .execute_batch(&format!(
-                "BEGIN; {SCHEMA} INSERT INTO coachflow_schema (version) VALUES ({STORE_SCHEMA_VERSION}); COMMIT;"
-            ))
-            .map_err(failed)?;
-        return Ok(());
+    let version: i64 = if holds_store(&tables)? {
+        transaction.query_row("SELECT MAX(version) FROM coachflow_schema", [], |row| row.get(0)).map_err(failed)?
+    } else {
+        0
+    };
+    check_version(version)?;
+    for (to, migration) in (1..).zip(MIGRATIONS).skip(usize::try_from(version).unwrap_or_default()) {
+        transaction.execute_batch(migration).map_err(failed)?;
+        transaction.execute("INSERT INTO coachflow_schema (version) VALUES (?1)", [to]).map_err(failed)?;
     }
-    let version: i64 =
-        connection.query_row("SELECT MAX(version) FROM coachflow_schema", [], |row| row.get(0)).map_err(failed)?;
-    check_version(version)
+    transaction.commit().map_err(failed)
 }
 
 struct SqliteTransaction<'a> {
@@ -120,7 +135,14 @@ impl Transaction for SqliteTransaction<'_> {
             .map_err(failed)
     }
 
-    fn insert(&mut self, events: &[NewEvent<'_>]) -> Result<Option<u64>, StoreError> {
+    fn snapshot(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        self.transaction
+            .prepare_cached("SELECT snapshot FROM coachflow_snapshots WHERE engagement = ?1")
+            .and_then(|mut statement| statement.query_row([key], |row| row.get(0)).optional())
+            .map_err(failed)
+    }
+
+    fn insert(&mut self, events: &[NewEvent<'_>], engagements: &[EngagementRow]) -> Result<Option<u64>, StoreError> {
         let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
         let last: i64 = self
             .transaction
@@ -136,13 +158,6 @@ impl Transaction for SqliteTransaction<'_> {
                  ON CONFLICT (engagement, seq) DO NOTHING",
             )
             .map_err(failed)?;
-        let mut summary = self
-            .transaction
-            .prepare_cached(
-                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (engagement) DO UPDATE SET stage = excluded.stage, events = excluded.events",
-            )
-            .map_err(failed)?;
         for (position, event) in (first..).zip(events) {
             let inserted =
                 insert.execute(params![position, event.engagement, as_i64(event.seq), event.event]).map_err(failed)?;
@@ -150,8 +165,30 @@ impl Transaction for SqliteTransaction<'_> {
                 return Ok(None);
             }
         }
-        for (key, first_position, events, stage) in summaries(first, events) {
-            summary.execute(params![key, stage, events, first_position]).map_err(failed)?;
+        let mut summary = self
+            .transaction
+            .prepare_cached(
+                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position, obligations)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (engagement) DO UPDATE
+                 SET stage = excluded.stage, events = excluded.events, obligations = excluded.obligations",
+            )
+            .map_err(failed)?;
+        let mut snapshot = self
+            .transaction
+            .prepare_cached(
+                "INSERT INTO coachflow_snapshots (engagement, seq, snapshot) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (engagement) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot",
+            )
+            .map_err(failed)?;
+        let first_positions = first_positions(first, events);
+        for row in engagements {
+            let first_position = first_positions.get(row.key.as_str()).copied().unwrap_or(first);
+            let (events, stage) = (as_i64(row.events), row.stage.as_str());
+            summary.execute(params![row.key, stage, events, first_position, row.obligations]).map_err(failed)?;
+            if let Some(text) = &row.snapshot {
+                snapshot.execute(params![row.key, events, text]).map_err(failed)?;
+            }
         }
         Ok(Some(as_u64(first)))
     }
@@ -175,6 +212,26 @@ impl Transaction for SqliteTransaction<'_> {
             summaries.push(summary(id, &stage, events)?);
         }
         Ok(summaries)
+    }
+
+    fn set_obligations(&mut self, rows: &[(String, u64, String)]) -> Result<(), StoreError> {
+        let mut update = self
+            .transaction
+            .prepare_cached("UPDATE coachflow_engagements SET obligations = ?1 WHERE engagement = ?2 AND events = ?3")
+            .map_err(failed)?;
+        for (key, events, obligations) in rows {
+            update.execute(params![obligations, key, as_i64(*events)]).map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    fn pending_obligations(&mut self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let mut statement = self
+            .transaction
+            .prepare_cached("SELECT engagement, obligations FROM coachflow_engagements ORDER BY first_position")
+            .map_err(failed)?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).map_err(failed)?;
+        rows.collect::<Result<_, _>>().map_err(failed)
     }
 
     fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError> {

@@ -5,6 +5,7 @@
 use crate::{Appended, FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::{Engagement, Event, Stage};
+use std::collections::HashMap;
 
 /// The key an engagement id is stored under: the id as a JSON string, so that every id
 /// round-trips exactly in every backend (PostgreSQL's `TEXT` cannot hold a NUL character).
@@ -18,15 +19,54 @@ pub(crate) fn id_of(key: &str) -> Result<String, StoreError> {
         .map_err(|_| StoreError::new(StoreCode::StoreCorrupt, "a stored engagement key is not a JSON string"))
 }
 
-/// An event about to be stored, with what the engagement's summary row becomes.
+/// An event about to be stored.
 pub(crate) struct NewEvent<'a> {
     /// The engagement's key ([`key_of`]).
     pub(crate) engagement: &'a str,
     pub(crate) seq: u64,
     /// The canonical JSON line.
     pub(crate) event: &'a str,
-    /// The engagement's stage after the event.
+}
+
+/// What an engagement's row becomes after events are stored: its summary, what its
+/// participants owe, and a new snapshot when one is due.
+pub(crate) struct EngagementRow {
+    /// The engagement's key ([`key_of`]).
+    pub(crate) key: String,
     pub(crate) stage: Stage,
+    /// Its events, all of them (the last `seq`).
+    pub(crate) events: u64,
+    /// [`Engagement::all_pending_obligations`] as JSON; `None` leaves them to be worked out
+    /// from the events when asked (an import writes them once, at its end).
+    pub(crate) obligations: Option<String>,
+    /// A snapshot to keep instead of the one stored.
+    pub(crate) snapshot: Option<String>,
+}
+
+impl EngagementRow {
+    /// The row of `engagement`, which had `before` events stored before these; a snapshot
+    /// is taken each time the count passes a multiple of `snapshot_every` (never when 0).
+    pub(crate) fn of(engagement: &Engagement, before: u64, snapshot_every: u64) -> EngagementRow {
+        let events = engagement.log().len() as u64;
+        let snapshot_due = snapshot_every > 0 && events / snapshot_every > before / snapshot_every;
+        EngagementRow {
+            key: key_of(engagement.id()),
+            stage: engagement.stage(),
+            events,
+            obligations: None,
+            snapshot: snapshot_due.then(|| engagement.snapshot()),
+        }
+    }
+
+    /// The same row with what the engagement's participants owe.
+    pub(crate) fn with_obligations(self, engagement: &Engagement) -> EngagementRow {
+        EngagementRow { obligations: Some(obligations_of(engagement)), ..self }
+    }
+}
+
+/// [`Engagement::all_pending_obligations`] as the store keeps them.
+pub(crate) fn obligations_of(engagement: &Engagement) -> String {
+    serde_json::to_string(&engagement.all_pending_obligations()).unwrap_or_default()
 }
 
 /// An event as stored.
@@ -43,12 +83,20 @@ pub(crate) trait Transaction {
     fn events_after(&mut self, key: &str, seq: u64) -> Result<Vec<String>, StoreError>;
     /// The event stored at `(key, seq)`.
     fn stored(&mut self, key: &str, seq: u64) -> Result<Option<StoredEvent>, StoreError>;
-    /// Stores the events, in order, at the next global positions, and updates their
-    /// engagements' summaries; returns the first event's position, or `None` when some
+    /// The engagement's latest snapshot, when it has one.
+    fn snapshot(&mut self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores the events, in order, at the next global positions, and writes their
+    /// engagements' rows; returns the first event's position, or `None` when some
     /// `(engagement, seq)` is already taken (the caller then rolls everything back).
-    fn insert(&mut self, events: &[NewEvent<'_>]) -> Result<Option<u64>, StoreError>;
+    fn insert(&mut self, events: &[NewEvent<'_>], engagements: &[EngagementRow]) -> Result<Option<u64>, StoreError>;
     /// Every engagement's summary, in order of first event.
     fn engagements(&mut self, stage: Option<Stage>) -> Result<Vec<EngagementSummary>, StoreError>;
+    /// Sets the obligations (key, events, JSON) of engagements that still have exactly that
+    /// many events.
+    fn set_obligations(&mut self, rows: &[(String, u64, String)]) -> Result<(), StoreError>;
+    /// Every engagement's key and pending obligations as JSON, in order of first event (no
+    /// JSON for an engagement last written before the store kept them).
+    fn pending_obligations(&mut self) -> Result<Vec<(String, Option<String>)>, StoreError>;
     /// Up to `limit` events after global position `after`.
     fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError>;
     /// How far an import of `source` got: bytes and lines done.
@@ -76,15 +124,32 @@ fn catch_up<'a>(mut current: Engagement, lines: impl IntoIterator<Item = &'a str
 }
 
 /// The engagement as stored: `known` (the engagement as this process last saw it, when it
-/// did) brought up to date with the events stored after it, or a replay of all of them.
+/// did) brought up to date with the events stored after it; otherwise its snapshot with the
+/// events after it, or a replay of all of them when it has no snapshot this version of
+/// coachflow can use.
 pub(crate) fn load(
     transaction: &mut dyn Transaction,
     engagement: &str,
     known: Option<Engagement>,
 ) -> Result<Option<Engagement>, StoreError> {
-    let known = known.unwrap_or_else(|| Engagement::new(engagement));
-    let lines = transaction.events_after(&key_of(engagement), known.log().len() as u64)?;
-    let current = catch_up(known, lines.iter().map(String::as_str))?;
+    let key = key_of(engagement);
+    let current = match known {
+        Some(known) => {
+            let lines = transaction.events_after(&key, known.log().len() as u64)?;
+            catch_up(known, lines.iter().map(String::as_str))?
+        }
+        None => {
+            let snapshot = transaction.snapshot(&key)?;
+            let lines = transaction.events_after(&key, 0)?;
+            // A snapshot another version of coachflow wrote cannot be used: replay instead.
+            let texts = lines.iter().map(String::as_str);
+            let start = snapshot
+                .and_then(|snapshot| Engagement::restore(&snapshot, texts.clone()).ok())
+                .unwrap_or_else(|| Engagement::new(engagement));
+            let folded = start.log().len();
+            catch_up(start, texts.skip(folded))?
+        }
+    };
     Ok(current.is_opened().then_some(current))
 }
 
@@ -93,6 +158,7 @@ pub(crate) fn append(
     transaction: &mut dyn Transaction,
     event: &Event,
     known: Option<Engagement>,
+    snapshot_every: u64,
 ) -> Result<(Appended, Engagement), StoreError> {
     let key = key_of(&event.engagement);
     let mut engagement = match load(transaction, &event.engagement, known)? {
@@ -110,8 +176,9 @@ pub(crate) fn append(
     let applied = engagement.apply(event.clone()).map_err(StoreError::rejected)?;
     // An event applied as a value is kept as its canonical line, `seq` included.
     let line = engagement.log().text(engagement.log().len() - 1).unwrap_or_default().to_owned();
-    let row = NewEvent { engagement: &key, seq: applied.seq, event: &line, stage: engagement.stage() };
-    match transaction.insert(std::slice::from_ref(&row))? {
+    let row = NewEvent { engagement: &key, seq: applied.seq, event: &line };
+    let summary = EngagementRow::of(&engagement, applied.seq - 1, snapshot_every).with_obligations(&engagement);
+    match transaction.insert(std::slice::from_ref(&row), std::slice::from_ref(&summary))? {
         Some(position) => Ok((Appended { seq: applied.seq, position, warnings: applied.warnings }, engagement)),
         None => Err(lost_race(&event.engagement, applied.seq)),
     }
@@ -161,7 +228,8 @@ pub(crate) fn holds_store(tables: &[String]) -> Result<bool, StoreError> {
     ))
 }
 
-/// Refuses a store written by a newer coachflow-store.
+/// Refuses a store written by a newer coachflow-store; a store of an older version is
+/// migrated by its backend.
 pub(crate) fn check_version(version: i64) -> Result<(), StoreError> {
     if version > STORE_SCHEMA_VERSION {
         return Err(StoreError::new(
@@ -171,25 +239,17 @@ pub(crate) fn check_version(version: i64) -> Result<(), StoreError> {
             ),
         ));
     }
-    // Version 1 is the first; later versions add their migrations here.
     Ok(())
 }
 
-/// One summary row per engagement of events stored from position `first` on: the key, its
-/// first position among them, its last seq and its stage after the last one.
-pub(crate) fn summaries<'a>(first: i64, events: &'a [NewEvent<'a>]) -> Vec<(&'a str, i64, i64, &'static str)> {
-    let mut rows: Vec<(&str, i64, i64, &str)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+/// The position of each engagement's first event among events stored from position `first`
+/// on (the engagement's first position when its row is new).
+pub(crate) fn first_positions<'a>(first: i64, events: &'a [NewEvent<'a>]) -> HashMap<&'a str, i64> {
+    let mut positions = HashMap::new();
     for (position, event) in (first..).zip(events) {
-        match index.get(event.engagement).and_then(|at| rows.get_mut(*at)) {
-            Some(row) => (row.2, row.3) = (as_i64(event.seq), event.stage.as_str()),
-            None => {
-                index.insert(event.engagement, rows.len());
-                rows.push((event.engagement, position, as_i64(event.seq), event.stage.as_str()));
-            }
-        }
+        positions.entry(event.engagement).or_insert(position);
     }
-    rows
+    positions
 }
 
 /// A feed entry read with its engagement's key, given its id.

@@ -83,12 +83,12 @@ fn an_import_killed_halfway(url: &str, engagements: u64) {
 #[test]
 fn an_import_killed_halfway_on_sqlite() {
     let (url, _folder) = common::sqlite_url();
-    an_import_killed_halfway(&url, 600);
+    an_import_killed_halfway(&url, 1500);
 }
 
 #[test]
 fn an_import_killed_halfway_on_postgres() {
     if let Some(url) = common::postgres_url() {
-        an_import_killed_halfway(&url, 150);
+        an_import_killed_halfway(&url, 1200);
     }
 }

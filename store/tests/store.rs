@@ -5,7 +5,7 @@ mod common;
 
 use coachflow::{Code, Engagement, Event, Stage};
 use coachflow_store::{Store, StoreCode};
-use common::{discussed, opened, whole_engagement};
+use common::{discussed, opened, query_text, run_sql, whole_engagement};
 use serde_json::json;
 
 /// Runs each named check on a fresh SQLite store and a fresh PostgreSQL database.
@@ -27,6 +27,8 @@ on_both_backends!(
     hostile_ids_and_texts_round_trip_exactly,
     import_checks_every_line_and_runs_again_without_duplicates,
     a_newer_store_is_refused,
+    loads_start_from_the_latest_snapshot,
+    a_version_1_store_is_migrated,
 );
 
 fn a_whole_engagement_round_trips(url: &str) {
@@ -167,6 +169,10 @@ fn import_checks_every_line_and_runs_again_without_duplicates(url: &str) {
     for engagement in &full.engagements {
         assert_eq!(&store.load(engagement.id()).unwrap().unwrap(), engagement);
     }
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    let owed: Vec<_> = full.engagements.iter().flat_map(|engagement| engagement.all_obligations(as_of)).collect();
+    assert!(!owed.is_empty());
+    assert_eq!(store.due(as_of).unwrap().into_iter().map(|due| due.obligation).collect::<Vec<_>>(), owed);
     let again = store.import_jsonl(&path, |_, _| {}).unwrap();
     assert_eq!((again.started_at_line, again.events_stored), (lines.len() as u64 + 1, 0));
     assert_eq!(store.since(0, 1000).unwrap().len(), lines.len() - 2);
@@ -174,16 +180,100 @@ fn import_checks_every_line_and_runs_again_without_duplicates(url: &str) {
 
 fn a_newer_store_is_refused(url: &str) {
     drop(Store::open(url).unwrap());
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        let connection = rusqlite::Connection::open(path).unwrap();
-        connection.execute("UPDATE coachflow_schema SET version = 99", []).unwrap();
-    } else {
-        let mut client = ::postgres::Client::connect(url, ::postgres::NoTls).unwrap();
-        client.execute("UPDATE coachflow_schema SET version = 99", &[]).unwrap();
-    }
+    run_sql(url, "UPDATE coachflow_schema SET version = 99");
     let error = Store::open(url).unwrap_err();
     assert_eq!(error.code, StoreCode::StoreTooNew);
     assert!(error.message.contains("99"), "{error}");
+}
+
+fn loads_start_from_the_latest_snapshot(url: &str) {
+    let events = whole_engagement();
+    let expected = Engagement::replay(events.iter().map(|raw| Event::from_value(raw).unwrap())).unwrap();
+    let store = Store::open(url).unwrap().snapshot_every(7);
+    for event in &events {
+        store.append_json(&event.to_string()).unwrap();
+    }
+    let latest = (events.len() / 7 * 7).to_string();
+    assert_eq!(query_text(url, "SELECT CAST(seq AS TEXT) FROM coachflow_snapshots"), latest);
+    // A fresh store has nothing in memory: it restores the snapshot and applies the rest.
+    assert_eq!(Store::open(url).unwrap().load("v-1").unwrap().unwrap(), expected);
+
+    // The snapshot is what a load starts from: a record changed in it shows.
+    let snapshot = query_text(url, "SELECT snapshot FROM coachflow_snapshots");
+    let mut tampered: serde_json::Value = serde_json::from_str(&snapshot).unwrap();
+    tampered["state"]["preliminary_discussions"][0]["text"] = json!("changed in the snapshot");
+    run_sql(url, &format!("UPDATE coachflow_snapshots SET snapshot = '{}'", tampered.to_string().replace('\'', "''")));
+    let loaded = Store::open(url).unwrap().load("v-1").unwrap().unwrap();
+    assert_eq!(loaded.preliminary_discussions()[0].text.as_deref(), Some("changed in the snapshot"));
+
+    // One written by another coachflow version is ignored: the events are replayed.
+    let other = snapshot.replace(env!("CARGO_PKG_VERSION"), "0.0.0-other");
+    run_sql(url, &format!("UPDATE coachflow_snapshots SET snapshot = '{}'", other.replace('\'', "''")));
+    assert_eq!(Store::open(url).unwrap().load("v-1").unwrap().unwrap(), expected);
+
+    // An import writes them too, and a store told never to snapshot does not.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("log.jsonl");
+    let renamed: Vec<String> = events
+        .iter()
+        .map(|event| {
+            let mut event = event.clone();
+            event["engagement"] = json!("v-2");
+            event.to_string()
+        })
+        .collect();
+    std::fs::write(&path, renamed.join("\n")).unwrap();
+    Store::open(url).unwrap().snapshot_every(0).import_jsonl(&path, |_, _| {}).unwrap();
+    assert_eq!(query_text(url, "SELECT CAST(COUNT(*) AS TEXT) FROM coachflow_snapshots"), "1");
+    let imported = Store::open(url).unwrap().load("v-2").unwrap().unwrap();
+    assert_eq!(imported.to_jsonl(), expected.to_jsonl().replace(r#""v-1""#, r#""v-2""#));
+}
+
+fn a_version_1_store_is_migrated(url: &str) {
+    let store = Store::open(url).unwrap();
+    let mut events = whole_engagement();
+    events.truncate(13);
+    for event in &events {
+        store.append_json(&event.to_string()).unwrap();
+    }
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let due = store.due(as_of).unwrap();
+    assert!(!due.is_empty());
+    drop(store);
+    // What version 1 had: no obligations column, no snapshots.
+    run_sql(
+        url,
+        "ALTER TABLE coachflow_engagements DROP COLUMN obligations; DROP TABLE coachflow_snapshots;
+         DELETE FROM coachflow_schema WHERE version = 2;",
+    );
+    let store = Store::open(url).unwrap();
+    assert_eq!(query_text(url, "SELECT CAST(MAX(version) AS TEXT) FROM coachflow_schema"), "2");
+    assert_eq!(store.due(as_of).unwrap(), due, "rows of version 1 are worked out from the events");
+    let more = whole_engagement()[13].to_string();
+    store.append_json(&more).unwrap();
+    assert!(query_text(url, "SELECT obligations FROM coachflow_engagements").starts_with('['));
+}
+
+#[test]
+fn due_lists_an_action_from_the_day_after_its_due_date() {
+    let (url, _folder) = common::sqlite_url();
+    let store = Store::open(&url).unwrap();
+    let events = whole_engagement();
+    let with_due_date = events.iter().position(|event| {
+        event["actions"].as_array().is_some_and(|actions| actions.iter().any(|a| a["due"].is_string()))
+    });
+    let Some(upto) = with_due_date else { panic!("the whole engagement records an action with a due date") };
+    for event in &events[..=upto] {
+        store.append_json(&event.to_string()).unwrap();
+    }
+    let partial = Engagement::replay(events[..=upto].iter().map(|raw| Event::from_value(raw).unwrap())).unwrap();
+    let due_date = partial.all_pending_obligations().iter().find_map(|obligation| obligation.due);
+    let Some(due_date) = due_date else { panic!("an open action with a due date is pending") };
+    for day in [due_date, due_date.succ_opt().unwrap()] {
+        let from_store: Vec<_> = store.due(day).unwrap().into_iter().map(|due| due.obligation).collect();
+        assert_eq!(from_store, partial.all_obligations(day), "{day}");
+    }
+    assert!(store.due(due_date).unwrap().len() < store.due(due_date.succ_opt().unwrap()).unwrap().len());
 }
 
 #[test]

@@ -444,9 +444,12 @@ public struct Appended: Equatable, Sendable {
 public final class Store: @unchecked Sendable {
     private let native: CoachflowNative.Store
 
-    /// Opens (creating when missing) the store in this file.
-    public init(path: String) throws {
-        native = try translated { try CoachflowNative.Store.open(path: path) }
+    /// Opens (creating when missing) the store in this file. A snapshot of an engagement is
+    /// written each time `snapshotEvery` more of its events are stored (0: never), and loads
+    /// start from the latest one.
+    public init(path: String, snapshotEvery: Int = 100) throws {
+        let every = UInt64(max(snapshotEvery, 0))
+        native = try translated { try CoachflowNative.Store.open(path: path, snapshotEvery: every) }
     }
 
     /// Checks an event (JSON) against its engagement as stored and stores it. A rejected

@@ -29,6 +29,19 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.exportJsonl(), try store.load("e-1")?.toJsonl())
     }
 
+    func testAStoreThatSnapshotsOftenLoadsWhatOneThatNeverDoesLoads() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("coachflow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let often = try Store(path: folder.appendingPathComponent("often.db").path, snapshotEvery: 1)
+        let never = try Store(path: folder.appendingPathComponent("never.db").path, snapshotEvery: 0)
+        for event in [opened, orientation] {
+            XCTAssertEqual(try often.append(event), try never.append(event))
+        }
+        let reopened = try Store(path: folder.appendingPathComponent("often.db").path).load("e-1")
+        XCTAssertEqual(reopened?.toJsonl(), try never.load("e-1")?.toJsonl())
+        XCTAssertEqual(reopened?.eventCount, 2)
+    }
+
     func testThreadsAppendToOneStoreFileAndEachAcceptedEventIsStoredOnce() throws {
         let (store, path) = try temporaryStore()
         try store.append(opened)

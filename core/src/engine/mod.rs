@@ -25,10 +25,12 @@ mod meetings;
 mod participants;
 mod script;
 mod sessions;
+mod snapshot;
 mod stages;
 mod table;
 
 pub(crate) use participants::THREE_WAY;
+pub use snapshot::RestoreError;
 pub use stages::{mermaid_diagram, Guard, GUARDS};
 pub use table::{accepted_stages, permitted_roles};
 
@@ -40,7 +42,7 @@ use crate::limits::Limits;
 use crate::model::{Policy, Role, Stage};
 use crate::rules::Rule;
 use crate::state::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The result of applying an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,7 +115,7 @@ impl Verdict {
 /// assert_eq!(rejection.codes(), [Code::CoachNotAssigned, Code::OrientationIncomplete, Code::PreliminaryDiscussionMissing]);
 /// assert_eq!(engagement.log().len(), 1, "a rejected event changes nothing");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Engagement {
     id: String,
     opened: bool,
@@ -143,9 +145,11 @@ pub struct Engagement {
     discontinuation: Option<Discontinuation>,
     sponsor_explanations: Vec<Note>,
     coach_changes: Vec<CoachChange>,
+    /// Restored from the events' texts, never from a snapshot ([`Engagement::restore`]).
+    #[serde(skip_deserializing)]
     log: EventLog,
     /// How events are checked, not what happened: left out of the serialized state.
-    #[serde(skip)]
+    #[serde(skip, default = "Limits::default")]
     limits: Limits,
 }
 

@@ -56,3 +56,19 @@ pub fn whole_engagement() -> Vec<Value> {
     let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     file["vectors"][0]["events"].as_array().unwrap().clone()
 }
+
+/// Runs SQL statements on the store's database behind the store's back.
+pub fn run_sql(url: &str, sql: &str) {
+    match url.strip_prefix("sqlite:") {
+        Some(path) => rusqlite::Connection::open(path).unwrap().execute_batch(sql).unwrap(),
+        None => postgres::Client::connect(url, postgres::NoTls).unwrap().batch_execute(sql).unwrap(),
+    }
+}
+
+/// The first column of the first row of a query returning one text.
+pub fn query_text(url: &str, sql: &str) -> String {
+    match url.strip_prefix("sqlite:") {
+        Some(path) => rusqlite::Connection::open(path).unwrap().query_row(sql, [], |row| row.get(0)).unwrap(),
+        None => postgres::Client::connect(url, postgres::NoTls).unwrap().query_one(sql, &[]).unwrap().get(0),
+    }
+}

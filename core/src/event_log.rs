@@ -40,10 +40,10 @@ pub struct EventLog {
 const CHUNK_BYTES: usize = 4096;
 
 impl EventLog {
-    /// A log that only counts its events: for readers that validate and throw the
-    /// engagements away.
-    pub(crate) fn counting_only() -> EventLog {
-        EventLog { discard: true, ..EventLog::default() }
+    /// A log that only counts its events, `count` of them so far: for readers that
+    /// validate and throw the engagements away.
+    pub(crate) fn counting_only(count: usize) -> EventLog {
+        EventLog { discard: true, count, ..EventLog::default() }
     }
 
     /// Keeps an applied event as the text it was read from.
@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn a_counting_log_keeps_no_text() {
-        let mut log = EventLog::counting_only();
+        let mut log = EventLog::counting_only(0);
         log.push_text(OPENED);
         assert_eq!((log.len(), log.get(0), log.chunks.len()), (1, None, 0));
     }

@@ -84,45 +84,38 @@ impl LogReplayer {
 
     /// Reads the next line (without its line break). Blank lines are skipped.
     pub fn push_line(&mut self, line: &str) {
-        self.replay.lines += 1;
-        let line = line.trim_end_matches(['\n', '\r']);
-        if line.len() > self.limits.max_line_bytes {
-            self.problem(None, self.limits.line_too_long(line.len()).into());
-            return;
-        }
-        if line.trim().is_empty() {
-            return;
-        }
-        match Event::from_json(line) {
-            Ok(event) => self.apply(&event, line),
-            Err(rejection) => {
-                let engagement = engagement_of(line);
-                self.problem(engagement, rejection);
-            }
-        }
+        self.push_bytes(line.as_bytes());
     }
 
     /// Reads the next line as raw bytes; bytes that are not UTF-8 are `invalid_event`.
     pub fn push_bytes(&mut self, line: &[u8]) {
-        if line.len() > self.limits.max_line_bytes {
-            self.push_oversized_line(line.len());
-            return;
-        }
-        match std::str::from_utf8(line) {
-            Ok(text) => self.push_line(text),
-            Err(error) => {
-                self.replay.lines += 1;
-                let message = format!("the line is not valid UTF-8 ({error})");
-                self.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
-            }
+        match event_text(line, &self.limits) {
+            Ok(text) => match Event::from_json(text) {
+                Ok(event) => self.push(LogLine::Event(&event, text)),
+                Err(rejection) => self.push(LogLine::Invalid(engagement_of(text), rejection)),
+            },
+            Err(other) => self.push(other),
         }
     }
 
     /// Counts a line of `bytes` bytes that is over `max_line_bytes`, for readers that skip
     /// such a line's content instead of holding it.
     pub fn push_oversized_line(&mut self, bytes: usize) {
+        self.push(LogLine::Invalid(None, self.limits.line_too_long(bytes).into()));
+    }
+
+    /// Reads the next line, already decoded ([`decode_log`]).
+    pub fn push(&mut self, line: LogLine<'_>) {
         self.replay.lines += 1;
-        self.problem(None, self.limits.line_too_long(bytes).into());
+        match line {
+            LogLine::Blank => {}
+            LogLine::Event(event, text) => self.apply(event, text),
+            LogLine::Invalid(engagement, rejection) => self.problem(engagement, rejection),
+            LogLine::ReadFailed(error) => {
+                let message = format!("reading the log failed: {error}");
+                self.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
+            }
+        }
     }
 
     /// Lines read so far.
@@ -177,6 +170,58 @@ fn engagement_of(line: &str) -> Option<String> {
         engagement: String,
     }
     serde_json::from_str::<Probe>(line).ok().map(|probe| probe.engagement)
+}
+
+/// One line of a log, decoded ([`decode_log`], [`LogReplayer::push`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LogLine<'a> {
+    /// A blank line.
+    Blank,
+    /// An event, and the line's text (without its line break).
+    Event(&'a Event, &'a str),
+    /// A line that holds no event (not UTF-8, not an event, or over `max_line_bytes`): the
+    /// engagement it names when that could be read, and why.
+    Invalid(Option<String>, Rejection),
+    /// Reading failed here; nothing after it was read.
+    ReadFailed(&'a io::Error),
+}
+
+/// The text of a line that may hold an event, or what else the line is.
+fn event_text<'a>(line: &'a [u8], limits: &Limits) -> Result<&'a str, LogLine<'static>> {
+    if line.len() > limits.max_line_bytes {
+        return Err(LogLine::Invalid(None, limits.line_too_long(line.len()).into()));
+    }
+    let text = std::str::from_utf8(line).map_err(|error| {
+        let message = format!("the line is not valid UTF-8 ({error})");
+        LogLine::Invalid(None, Rejection::single(Code::InvalidEvent, Rule::L2, message))
+    })?;
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.trim().is_empty() {
+        return Err(LogLine::Blank);
+    }
+    Ok(text)
+}
+
+/// Reads a JSON Lines log and hands each line, decoded, to `visit` in order, with the bytes
+/// read up to the end of that line; `visit` returns `false` to stop. For readers that do
+/// their own work with the events (the event store's import); [`read_log`] applies them.
+/// With the `threads` feature, lines are decoded on other threads while this one visits
+/// them. A line longer than `max_line_bytes` is never held whole.
+///
+/// ```
+/// use coachflow::log::{decode_log, LogLine};
+/// use coachflow::Limits;
+/// let log = "{oops\n\n{\"engagement\":\"a\",\"at\":\"2026-01-05T09:00:00Z\",\"actor\":\"c\",\"type\":\"orientation_completed\"}\n";
+/// let mut seen = Vec::new();
+/// decode_log(log.as_bytes(), &Limits::DEFAULT, |line, bytes| {
+///     seen.push((matches!(line, LogLine::Event(..)), bytes));
+///     true
+/// });
+/// assert_eq!(seen, [(false, 6), (false, 7), (true, log.len() as u64)]);
+/// ```
+pub fn decode_log(reader: impl BufRead, limits: &Limits, mut visit: impl FnMut(LogLine<'_>, u64) -> bool) {
+    read_batches(reader, limits, BATCH_BYTES, |batch| batch.visit(&mut visit));
 }
 
 /// Reads a whole JSON Lines log under the default [`Limits`]. Read errors end the log with a
@@ -270,15 +315,15 @@ pub fn validate_log(
     }
 }
 
-/// A run of lines read from a log: decoded on one thread, applied in order on another.
+/// A run of lines read from a log: decoded on one thread, visited in order on another.
 #[derive(Default)]
 struct Batch {
     /// The kept lines, back to back, without their line breaks.
     text: Vec<u8>,
     /// One entry per line read.
     lines: Vec<BatchLine>,
-    /// The events decoded from `lines`, where a line held a valid event.
-    decoded: Vec<Option<Event>>,
+    /// What each line holds, once decoded: its event, or what else it is.
+    decoded: Vec<Result<Event, LogLine<'static>>>,
     /// Bytes taken from the reader up to the end of this batch.
     bytes_read: u64,
     /// The read error that ended the log after this batch's lines.
@@ -286,11 +331,14 @@ struct Batch {
 }
 
 /// One line of a [`Batch`].
-enum BatchLine {
-    /// A line whose bytes end at this offset of `Batch::text`.
-    Kept(usize),
-    /// A line over `max_line_bytes`, with its length; its bytes were not kept.
-    Oversized(usize),
+struct BatchLine {
+    /// Where the line's kept bytes end in `Batch::text`; `None` for a line over
+    /// `max_line_bytes`, whose bytes were not kept.
+    end: Option<usize>,
+    /// The line's length.
+    length: usize,
+    /// Bytes taken from the reader up to the end of this line.
+    bytes_after: u64,
 }
 
 /// How many lines a batch holds at most before it is handed on.
@@ -309,12 +357,12 @@ impl Batch {
                 Ok(None) => break,
                 Ok(Some(line)) => {
                     batch.bytes_read += line.consumed;
-                    if line.length > cap {
+                    let kept = line.length <= cap;
+                    if !kept {
                         batch.text.truncate(start);
-                        batch.lines.push(BatchLine::Oversized(line.length));
-                    } else {
-                        batch.lines.push(BatchLine::Kept(batch.text.len()));
                     }
+                    let end = kept.then_some(batch.text.len());
+                    batch.lines.push(BatchLine { end, length: line.length, bytes_after: batch.bytes_read });
                 }
                 Err(error) => {
                     batch.text.truncate(start);
@@ -326,26 +374,29 @@ impl Batch {
         (!batch.lines.is_empty() || batch.error.is_some()).then_some(batch)
     }
 
-    /// The kept lines with their bytes, `None` for an oversized one.
-    fn line_bytes(&self) -> impl Iterator<Item = Result<&[u8], usize>> + '_ {
+    /// Each line's kept bytes (`None` for an oversized one) and its entry.
+    fn line_bytes(&self) -> impl Iterator<Item = (Option<&[u8]>, &BatchLine)> + '_ {
         let mut start = 0;
-        self.lines.iter().map(move |line| match *line {
-            BatchLine::Kept(end) => {
+        self.lines.iter().map(move |line| match line.end {
+            Some(end) => {
                 let bytes = self.text.get(start..end).unwrap_or_default();
                 start = end;
-                Ok(bytes)
+                (Some(bytes), line)
             }
-            BatchLine::Oversized(length) => Err(length),
+            None => (None, line),
         })
     }
 
-    /// Decodes every line that holds a valid event; the others are left to the replayer,
-    /// which reports them.
-    fn decode(mut self) -> Batch {
+    /// Decodes every line.
+    fn decode(mut self, limits: &Limits) -> Batch {
         let mut decoded = std::mem::take(&mut self.decoded);
-        decoded.extend(
-            self.line_bytes().map(|line| Event::from_json(event_text(std::str::from_utf8(line.ok()?).ok()?)?).ok()),
-        );
+        decoded.extend(self.line_bytes().map(|(bytes, line)| {
+            let Some(bytes) = bytes else {
+                return Err(LogLine::Invalid(None, limits.line_too_long(line.length).into()));
+            };
+            let text = event_text(bytes, limits)?;
+            Event::from_json(text).map_err(|rejection| LogLine::Invalid(engagement_of(text), rejection))
+        }));
         self.decoded = decoded;
         self
     }
@@ -360,68 +411,73 @@ impl Batch {
         self
     }
 
-    /// Applies the batch's lines in order.
-    fn apply(&mut self, replayer: &mut LogReplayer) {
-        let mut decoded = self.decoded.iter();
-        for line in self.line_bytes() {
-            let event = decoded.next().and_then(Option::as_ref);
-            match line {
-                Err(length) => replayer.push_oversized_line(length),
-                Ok(bytes) => match (event, std::str::from_utf8(bytes).ok().and_then(event_text)) {
-                    (Some(event), Some(text)) => {
-                        replayer.replay.lines += 1;
-                        replayer.apply(event, text);
-                    }
-                    _ => replayer.push_bytes(bytes),
-                },
+    /// Hands the batch's lines to `visit` in order; `false` when it asked to stop or the
+    /// log ended with a read error.
+    fn visit(&self, visit: &mut impl FnMut(LogLine<'_>, u64) -> bool) -> bool {
+        for ((bytes, line), decoded) in self.line_bytes().zip(&self.decoded) {
+            let visited = match decoded {
+                Ok(event) => {
+                    // A decoded line was kept whole and is UTF-8.
+                    let text = bytes.and_then(|bytes| std::str::from_utf8(bytes).ok()).unwrap_or_default();
+                    visit(LogLine::Event(event, text.trim_end_matches(['\n', '\r'])), line.bytes_after)
+                }
+                Err(other) => visit(other.clone(), line.bytes_after),
+            };
+            if !visited {
+                return false;
             }
         }
-        if let Some(error) = self.error.take() {
-            replayer.replay.lines += 1;
-            let message = format!("reading the log failed: {error}");
-            replayer.problem(None, Rejection::single(Code::InvalidEvent, Rule::L2, message));
+        match &self.error {
+            Some(error) => {
+                visit(LogLine::ReadFailed(error), self.bytes_read);
+                false
+            }
+            None => true,
         }
     }
 }
 
-/// A line without its line break, or `None` when it is blank.
-fn event_text(line: &str) -> Option<&str> {
-    let line = line.trim_end_matches(['\n', '\r']);
-    (!line.trim().is_empty()).then_some(line)
-}
-
-/// Reads every line into `replayer`, decoding on other threads when there are cores to spare.
-fn read_into(replayer: &mut LogReplayer, mut reader: impl BufRead, every_bytes: u64, mut progress: impl FnMut(u64)) {
-    let cap = replayer.limits.max_line_bytes;
+/// Reads every line into `replayer`, calling `progress` each time at least `every_bytes`
+/// more were read, and once at the end.
+fn read_into(replayer: &mut LogReplayer, reader: impl BufRead, every_bytes: u64, mut progress: impl FnMut(u64)) {
+    let limits = replayer.limits;
     let size = every_bytes.clamp(1, BATCH_BYTES);
-    let mut reported = 0_u64;
-    let mut bytes_read = 0_u64;
-    let mut applied = |batch: &mut Batch, replayer: &mut LogReplayer| {
+    let (mut reported, mut bytes_read) = (0_u64, 0_u64);
+    read_batches(reader, &limits, size, |batch| {
         bytes_read = batch.bytes_read;
-        let ended = batch.error.is_some();
-        batch.apply(replayer);
+        let going_on = batch.visit(&mut |line, _| {
+            replayer.push(line);
+            true
+        });
         if bytes_read - reported >= every_bytes {
             progress(bytes_read);
             reported = bytes_read;
         }
-        ended
-    };
+        going_on
+    });
+    progress(bytes_read);
+}
+
+/// Reads the log in batches of about `size` bytes, decoding them on other threads when
+/// there are cores to spare, and hands them to `visit` in the order they were read until it
+/// returns `false`.
+fn read_batches(mut reader: impl BufRead, limits: &Limits, size: u64, mut visit: impl FnMut(&Batch) -> bool) {
+    let cap = limits.max_line_bytes;
     match decoding_threads() {
         #[cfg(feature = "threads")]
-        decoders @ 1.. => read_in_parallel(replayer, &mut reader, (cap, size), decoders, &mut applied),
+        decoders @ 1.. => read_in_parallel(&mut reader, limits, size, decoders, &mut visit),
         _ => {
             let (mut read, mut spare) = (0, Batch::default());
             while let Some(batch) = Batch::read(spare, &mut reader, cap, read, size) {
                 read = batch.bytes_read;
-                let mut batch = batch.decode();
-                if applied(&mut batch, replayer) {
+                let batch = batch.decode(limits);
+                if !visit(&batch) {
                     break;
                 }
                 spare = batch.emptied();
             }
         }
     }
-    progress(bytes_read);
 }
 
 /// How many threads decode lines besides the one applying them (0: decode in line).
@@ -436,15 +492,15 @@ fn decoding_threads() -> usize {
     }
 }
 
-/// Hands batches round-robin to `decoders` threads and applies the decoded batches in the
+/// Hands batches round-robin to `decoders` threads and visits the decoded batches in the
 /// order they were read: the same result as reading line by line.
 #[cfg(feature = "threads")]
 fn read_in_parallel(
-    replayer: &mut LogReplayer,
     reader: &mut impl BufRead,
-    (cap, size): (usize, u64),
+    limits: &Limits,
+    size: u64,
     decoders: usize,
-    applied: &mut impl FnMut(&mut Batch, &mut LogReplayer) -> bool,
+    visit: &mut impl FnMut(&Batch) -> bool,
 ) {
     use std::collections::VecDeque;
     use std::sync::mpsc::channel;
@@ -459,6 +515,7 @@ fn read_in_parallel(
         /// and put it with the spares.
         Empty(Batch),
     }
+    let cap = limits.max_line_bytes;
     let spares: Mutex<Vec<Batch>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         let mut workers = Vec::with_capacity(decoders);
@@ -470,7 +527,7 @@ fn read_in_parallel(
                 for job in inbox {
                     match job {
                         Job::Decode(batch) => {
-                            if outbox.send(batch.decode()).is_err() {
+                            if outbox.send(batch.decode(limits)).is_err() {
                                 break;
                             }
                         }
@@ -507,8 +564,8 @@ fn read_in_parallel(
             }
             let Some(worker) = in_flight.pop_front() else { break };
             let Some((to_worker, from_worker)) = workers.get(worker) else { break };
-            let Ok(mut batch) = from_worker.recv() else { break };
-            if applied(&mut batch, replayer) {
+            let Ok(batch) = from_worker.recv() else { break };
+            if !visit(&batch) {
                 break;
             }
             if to_worker.send(Job::Empty(batch)).is_err() {

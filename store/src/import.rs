@@ -1,16 +1,26 @@
 //! Importing a JSON Lines log into a store: every line checked as `Store::append` checks
 //! it, stored in batches, each batch committed together with how far the import got, so
 //! that an import stopped by a crash goes on where its last batch ended.
+//!
+//! Three kinds of work overlap: other threads decode lines (`coachflow::log::decode_log`),
+//! the calling thread checks them against their engagements in line order, and one more
+//! thread writes the batches already checked while the next one is being checked.
 
 use crate::transaction::{self, key_of, EngagementRow, NewEvent};
 use crate::{Store, StoreCode, StoreError};
-use coachflow::{Engagement, Event, Finding};
-use std::collections::HashMap;
+use coachflow::log::{decode_log, LogLine};
+use coachflow::{Engagement, Event, Finding, Limits};
+use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::io::{BufReader, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::mpsc;
 
-/// Lines stored per transaction.
+/// Engagements by id, hashed fast (the ids come from the file being imported, which the
+/// caller chose to trust with its database).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Lines stored per transaction: large batches rewrite the same index pages less often.
 const BATCH_LINES: usize = 50_000;
 
 /// What an import did.
@@ -30,19 +40,40 @@ pub struct ImportReport {
 
 /// One accepted line waiting for its batch to be stored.
 struct Pending {
-    /// The engagement's id.
-    engagement: String,
-    /// Its key ([`key_of`]).
+    /// Its engagement's key ([`key_of`]).
     key: String,
     seq: u64,
+    /// The canonical line.
     event: String,
+}
+
+/// A batch checked and ready to be written, with how far the import will have got.
+struct Batch {
+    events: Vec<Pending>,
+    engagements: Vec<EngagementRow>,
+    /// At the end of the import: what every engagement it touched owes (key, events, JSON).
+    obligations: Vec<(String, u64, String)>,
+    bytes: u64,
+    lines: u64,
+}
+
+/// The checking side of an import: the engagements as the lines so far left them.
+struct Checker<'a> {
+    store: &'a Store,
+    /// The engagements the store held when the import began: the only ones to load.
+    stored_before: HashSet<String>,
+    engagements: HashMap<String, Engagement>,
+    /// The accepted lines not yet handed to the writer, and each engagement's events
+    /// before its first of them.
+    pending: Vec<Pending>,
+    before: HashMap<String, u64>,
 }
 
 impl Store {
     /// Imports a JSON Lines log (interleaved engagements, as `coachflow generate` or an
     /// export writes them). Each line is checked against its engagement as stored plus the
     /// lines before it; a line that breaks a rule is reported and not stored. `progress` is
-    /// called with the bytes done and the file's size after each batch.
+    /// called with the bytes done and the file's size after each stored batch.
     ///
     /// Running it again on the same file after a crash goes on after the last stored batch
     /// and stores nothing twice; running it again on a finished import stores nothing.
@@ -51,128 +82,180 @@ impl Store {
         let source = source.to_string_lossy().into_owned();
         let mut file = File::open(path).map_err(|error| StoreError::file(path, error))?;
         let size = file.metadata().map_err(|error| StoreError::file(path, error))?.len();
-        let (mut bytes, mut lines) = self.transaction(false, |transaction| transaction.import_progress(&source))?;
-        file.seek(SeekFrom::Start(bytes)).map_err(|error| StoreError::file(path, error))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        let mut report = ImportReport { started_at_line: lines + 1, ..ImportReport::default() };
-        let mut engagements: HashMap<String, Engagement> = HashMap::new();
-        let mut pending: Vec<Pending> = Vec::with_capacity(BATCH_LINES);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            let read = reader.read_line(&mut line).map_err(|error| StoreError::file(path, error))?;
-            if read > 0 {
-                bytes += read as u64;
-                lines += 1;
-                let text = line.trim_end_matches(['\n', '\r']);
-                if !text.trim().is_empty() {
-                    match self.check_line(text, &mut engagements)? {
-                        Ok(accepted) => pending.push(accepted),
-                        Err(findings) => report.problems.push((lines, findings)),
+        let (start_bytes, start_lines) = self.transaction(false, |transaction| transaction.import_progress(&source))?;
+        file.seek(SeekFrom::Start(start_bytes)).map_err(|error| StoreError::file(path, error))?;
+        let reader = BufReader::with_capacity(1 << 20, file);
+        let stored_before = self.engagements(None)?.into_iter().map(|summary| summary.id).collect();
+        let mut checker = Checker {
+            store: self,
+            stored_before,
+            engagements: HashMap::default(),
+            pending: Vec::with_capacity(BATCH_LINES),
+            before: HashMap::default(),
+        };
+        let mut report = ImportReport { started_at_line: start_lines + 1, ..ImportReport::default() };
+        let (mut lines, mut bytes) = (start_lines, start_bytes);
+        let mut failure: Option<StoreError> = None;
+
+        std::thread::scope(|scope| {
+            // One batch waits while the next is checked; the writer answers with each
+            // batch's end or the error that stopped it.
+            let (to_writer, batches) = mpsc::sync_channel::<Batch>(1);
+            let (answer, answers) = mpsc::channel::<Result<(u64, u64), StoreError>>();
+            let source = source.as_str();
+            scope.spawn(move || {
+                for batch in batches {
+                    let written = self.write_batch(&batch, source).map(|()| (batch.bytes, batch.events.len() as u64));
+                    let failed = written.is_err();
+                    if answer.send(written).is_err() || failed {
+                        break;
                     }
                 }
+            });
+            // What the writer said so far, or (`wait`) everything it will say, each batch
+            // reported as soon as it is heard of.
+            let mut heard = |wait: bool, report: &mut ImportReport, failure: &mut Option<StoreError>| {
+                let mut take = |written: Result<(u64, u64), StoreError>| match written {
+                    Ok((done, stored)) => {
+                        report.events_stored += stored;
+                        progress(done, size);
+                    }
+                    Err(error) => *failure = failure.take().or(Some(error)),
+                };
+                match wait {
+                    true => answers.iter().for_each(&mut take),
+                    false => answers.try_iter().for_each(&mut take),
+                }
+            };
+            decode_log(reader, &Limits::DEFAULT, |line, after| {
+                lines += 1;
+                bytes = start_bytes + after;
+                let checked = match line {
+                    LogLine::Blank => Ok(()),
+                    LogLine::Event(event, _) => checker.check(event).map(|outcome| {
+                        if let Err(findings) = outcome {
+                            report.problems.push((lines, findings));
+                        }
+                    }),
+                    LogLine::Invalid(_, rejection) => {
+                        report.problems.push((lines, rejection.violations));
+                        Ok(())
+                    }
+                    LogLine::ReadFailed(error) => {
+                        Err(StoreError::file(path, std::io::Error::new(error.kind(), error.to_string())))
+                    }
+                    _ => Ok(()),
+                };
+                if let Err(error) = checked {
+                    failure = Some(error);
+                    return false;
+                }
+                if checker.pending.len() >= BATCH_LINES && to_writer.send(checker.batch(false, bytes, lines)).is_err() {
+                    return false;
+                }
+                heard(false, &mut report, &mut failure);
+                failure.is_none()
+            });
+            // The last batch also records that the import reached the end, and what every
+            // engagement it touched owes.
+            if failure.is_none() {
+                // A send fails only when the writer stopped, and then it said why.
+                let _ = to_writer.send(checker.batch(true, bytes, lines));
             }
-            if read == 0 || pending.len() >= BATCH_LINES {
-                self.store_batch(&pending, &engagements, read == 0, &source, bytes, lines)?;
-                report.events_stored += pending.len() as u64;
-                pending.clear();
-                progress(bytes, size);
-            }
-            if read == 0 {
+            drop(to_writer);
+            heard(true, &mut report, &mut failure);
+        });
+        match failure {
+            Some(error) => Err(error),
+            None => {
                 report.lines = lines;
-                return Ok(report);
+                Ok(report)
             }
         }
     }
 
-    /// Checks one line against its engagement (loaded from the store the first time it is
-    /// seen) and applies it there.
-    /// The outer error is the store's; the inner one, the line's violations.
-    fn check_line(
-        &self,
-        text: &str,
-        engagements: &mut HashMap<String, Engagement>,
-    ) -> Result<Result<Pending, Vec<Finding>>, StoreError> {
-        let event = match Event::from_json(text) {
-            Ok(event) => event,
-            Err(rejection) => return Ok(Err(rejection.violations)),
-        };
-        if !engagements.contains_key(&event.engagement) {
-            let stored = self
-                .transaction(false, |transaction| transaction::load(transaction, &event.engagement, None))?
-                .unwrap_or_else(|| Engagement::new(event.engagement.clone()));
-            engagements.insert(event.engagement.clone(), stored);
-        }
-        let Some(engagement) = engagements.get_mut(&event.engagement) else {
-            return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
-        };
-        let key = key_of(&event.engagement);
-        let id = event.engagement.clone();
-        Ok(match engagement.apply(event) {
-            Ok(applied) => {
-                // An event applied as a value is kept as its canonical line, `seq` included.
-                let line = engagement.log().text(engagement.log().len() - 1).unwrap_or_default().to_owned();
-                Ok(Pending { engagement: id, key, seq: applied.seq, event: line })
-            }
-            Err(rejection) => Err(rejection.violations),
-        })
-    }
-
-    /// Stores a batch and the import's progress in one transaction, with the rows of the
-    /// engagements it adds to (`engagements` holds them as they are after the batch). What
-    /// their participants owe is written once, with the `last` batch: until then `due`
-    /// works it out from the events.
-    fn store_batch(
-        &self,
-        batch: &[Pending],
-        engagements: &HashMap<String, Engagement>,
-        last: bool,
-        source: &str,
-        bytes: u64,
-        lines: u64,
-    ) -> Result<(), StoreError> {
-        // Each engagement's events before the batch: its first `seq` in the batch, less one.
-        let mut before: Vec<(&str, u64)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for pending in batch {
-            if seen.insert(pending.engagement.as_str()) {
-                before.push((&pending.engagement, pending.seq - 1));
-            }
-        }
-        let summaries: Vec<EngagementRow> = before
-            .iter()
-            .filter_map(|(id, before)| {
-                engagements.get(*id).map(|engagement| EngagementRow::of(engagement, *before, self.snapshot_every))
-            })
-            .collect();
+    /// Stores a batch and the import's progress in one transaction.
+    fn write_batch(&self, batch: &Batch, source: &str) -> Result<(), StoreError> {
         self.transaction(true, |transaction| {
-            if !batch.is_empty() {
+            if !batch.events.is_empty() {
                 let rows: Vec<NewEvent<'_>> = batch
+                    .events
                     .iter()
                     .map(|pending| NewEvent { engagement: &pending.key, seq: pending.seq, event: &pending.event })
                     .collect();
-                if transaction.insert(&rows, &summaries)?.is_none() {
+                if transaction.insert(&rows, &batch.engagements)?.is_none() {
                     return Err(StoreError::new(
                         StoreCode::ConcurrentUpdate,
                         "another writer stored events of an engagement this import was adding to; run the import again",
                     ));
                 }
             }
-            if last {
-                let owed: Vec<(String, u64, String)> = engagements
-                    .values()
-                    .filter(|engagement| engagement.is_opened())
-                    .map(|engagement| {
-                        (
-                            key_of(engagement.id()),
-                            engagement.log().len() as u64,
-                            transaction::obligations_of(engagement),
-                        )
-                    })
-                    .collect();
-                transaction.set_obligations(&owed)?;
-            }
-            transaction.set_import_progress(source, bytes, lines)
+            transaction.set_obligations(&batch.obligations)?;
+            transaction.set_import_progress(source, batch.bytes, batch.lines)
         })
+    }
+}
+
+impl Checker<'_> {
+    /// Checks one event against its engagement (loaded from the store the first time it is
+    /// seen, when the store had it) and applies it there. The outer error is the store's;
+    /// the inner one, the line's violations.
+    fn check(&mut self, event: &Event) -> Result<Result<(), Vec<Finding>>, StoreError> {
+        if !self.engagements.contains_key(&event.engagement) {
+            let stored = match self.stored_before.contains(&event.engagement) {
+                true => self
+                    .store
+                    .transaction(false, |transaction| transaction::load(transaction, &event.engagement, None))?,
+                false => None,
+            };
+            // The events' texts go to the database, not into memory.
+            let engagement = stored.unwrap_or_else(|| Engagement::new(event.engagement.clone())).counting_only();
+            self.engagements.insert(event.engagement.clone(), engagement);
+        }
+        let Some(engagement) = self.engagements.get_mut(&event.engagement) else {
+            return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
+        };
+        let before = engagement.log().len() as u64;
+        // Stored as its canonical line, with the `seq` it gets (or has: a different one is
+        // rejected).
+        let mut owned = event.clone();
+        owned.seq.get_or_insert(before + 1);
+        let line = owned.to_json();
+        match engagement.apply(owned) {
+            Ok(applied) => {
+                if !self.before.contains_key(&event.engagement) {
+                    self.before.insert(event.engagement.clone(), before);
+                }
+                self.pending.push(Pending { key: key_of(&event.engagement), seq: applied.seq, event: line });
+                Ok(Ok(()))
+            }
+            Err(rejection) => Ok(Err(rejection.violations)),
+        }
+    }
+
+    /// The pending lines as a batch, with the rows of the engagements they add to (as they
+    /// are now, after them); the `last` one also carries every touched engagement's
+    /// obligations.
+    fn batch(&mut self, last: bool, bytes: u64, lines: u64) -> Batch {
+        let every = self.store.snapshot_every;
+        let engagements = std::mem::take(&mut self.before)
+            .into_iter()
+            .filter_map(|(id, before)| {
+                self.engagements.get(&id).map(|engagement| EngagementRow::of(engagement, before, every))
+            })
+            .collect();
+        let obligations = match last {
+            true => self
+                .engagements
+                .values()
+                .filter(|engagement| engagement.is_opened())
+                .map(|engagement| {
+                    (key_of(engagement.id()), engagement.log().len() as u64, transaction::obligations_of(engagement))
+                })
+                .collect(),
+            false => Vec::new(),
+        };
+        let events = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH_LINES));
+        Batch { events, engagements, obligations, bytes, lines }
     }
 }

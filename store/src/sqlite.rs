@@ -64,7 +64,7 @@ impl Sqlite {
             connection.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(failed)?;
         }
         connection
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384;")
             .map_err(failed)?;
         migrate(&mut connection)?;
         Ok(Sqlite { connection: Mutex::new(connection) })

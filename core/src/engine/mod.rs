@@ -299,11 +299,20 @@ impl Engagement {
         Ok(Applied { seq, warnings })
     }
 
-    /// The same engagement keeping no event texts, only their count: for readers that
-    /// validate a log and throw the engagements away. Its [`Engagement::log`] stays empty of
-    /// events and views show no script step fields.
-    pub(crate) fn counting_only(mut self) -> Engagement {
-        self.log = EventLog::counting_only();
+    /// The same engagement keeping no event texts from now on, only their count: for
+    /// readers that check events and keep them elsewhere (a log validator, the event
+    /// store's import). Its [`Engagement::log`] holds no events, [`Engagement::to_jsonl`]
+    /// is empty and views show no script step fields; every rule still applies.
+    ///
+    /// ```
+    /// use coachflow::Engagement;
+    /// let mut engagement = Engagement::new("e").counting_only();
+    /// engagement.apply_json(r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s",
+    ///     "type":"engagement_opened","coachee":"c","supervisor":"s"}"#).unwrap();
+    /// assert_eq!((engagement.log().len(), engagement.log().get(0)), (1, None));
+    /// ```
+    pub fn counting_only(mut self) -> Engagement {
+        self.log = EventLog::counting_only(self.log.len());
         self
     }
 

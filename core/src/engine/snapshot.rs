@@ -79,7 +79,7 @@ impl Engagement {
     pub fn snapshot(&self) -> String {
         // The records without the event texts (a snapshot is written once in many events, so
         // copying the texts with the rest costs little).
-        let records = Engagement { log: EventLog::counting_only(), ..self.clone() };
+        let records = Engagement { log: EventLog::counting_only(0), ..self.clone() };
         let written = Written {
             snapshot_format: SNAPSHOT_FORMAT,
             coachflow: env!("CARGO_PKG_VERSION"),

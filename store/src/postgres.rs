@@ -98,6 +98,14 @@ impl Postgres {
     }
 }
 
+/// Column `index` of `row`; a column of another type than this library writes means the
+/// tables were changed behind its back.
+fn column<'a, T: postgres::types::FromSql<'a>>(row: &'a postgres::Row, index: usize) -> Result<T, StoreError> {
+    row.try_get(index).map_err(|error| {
+        StoreError::new(StoreCode::StoreCorrupt, format!("PostgreSQL: a stored column has an unexpected type: {error}"))
+    })
+}
+
 fn connect(url: &str) -> Result<Client, StoreError> {
     Client::connect(url, NoTls)
         .map_err(|error| StoreError::new(StoreCode::StoreUnavailable, format!("PostgreSQL: cannot connect: {error}")))
@@ -112,10 +120,10 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()", &[])
         .map_err(failed)?
         .iter()
-        .map(|row| row.get(0))
-        .collect();
+        .map(|row| column(row, 0))
+        .collect::<Result<_, _>>()?;
     let version: i64 = if holds_store(&tables)? {
-        transaction.query_one("SELECT MAX(version) FROM coachflow_schema", &[]).map_err(failed)?.get(0)
+        column(&transaction.query_one("SELECT MAX(version) FROM coachflow_schema", &[]).map_err(failed)?, 0)?
     } else {
         0
     };
@@ -140,7 +148,7 @@ impl Transaction for PostgresTransaction<'_> {
                 &[&key, &as_i64(seq)],
             )
             .map_err(failed)?;
-        Ok(rows.iter().map(|row| row.get(0)).collect())
+        rows.iter().map(|row| column(row, 0)).collect()
     }
 
     fn stored(&mut self, key: &str, seq: u64) -> Result<Option<StoredEvent>, StoreError> {
@@ -151,7 +159,7 @@ impl Transaction for PostgresTransaction<'_> {
                 &[&key, &as_i64(seq)],
             )
             .map_err(failed)?;
-        Ok(row.map(|row| StoredEvent { event: row.get(0), position: as_u64(row.get(1)) }))
+        row.map(|row| Ok(StoredEvent { event: column(&row, 0)?, position: as_u64(column(&row, 1)?) })).transpose()
     }
 
     fn snapshot(&mut self, key: &str) -> Result<Option<String>, StoreError> {
@@ -159,16 +167,18 @@ impl Transaction for PostgresTransaction<'_> {
             .transaction
             .query_opt("SELECT snapshot FROM coachflow_snapshots WHERE engagement = $1", &[&key])
             .map_err(failed)?;
-        Ok(row.map(|row| row.get(0)))
+        row.map(|row| column(&row, 0)).transpose()
     }
 
     fn insert(&mut self, events: &[NewEvent<'_>], engagements: &[EngagementRow]) -> Result<Option<u64>, StoreError> {
         let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
-        let last: i64 = self
-            .transaction
-            .query_one("UPDATE coachflow_position SET last = last + $1 WHERE id = 1 RETURNING last", &[&count])
-            .map_err(failed)?
-            .get(0);
+        let last: i64 = column(
+            &self
+                .transaction
+                .query_one("UPDATE coachflow_position SET last = last + $1 WHERE id = 1 RETURNING last", &[&count])
+                .map_err(failed)?,
+            0,
+        )?;
         let first = last - count + 1;
         let rows: Vec<(i64, &NewEvent<'_>)> = (first..).zip(events).collect();
         // Many rows per statement: a round trip per event would dominate an import.
@@ -236,7 +246,7 @@ impl Transaction for PostgresTransaction<'_> {
                 &[&stage],
             )
             .map_err(failed)?;
-        rows.iter().map(|row| summary(row.get(0), row.get::<_, &str>(1), row.get(2))).collect()
+        rows.iter().map(|row| summary(column(row, 0)?, column::<&str>(row, 1)?, column(row, 2)?)).collect()
     }
 
     fn set_obligations(&mut self, rows: &[(String, u64, String)]) -> Result<(), StoreError> {
@@ -255,7 +265,7 @@ impl Transaction for PostgresTransaction<'_> {
             .transaction
             .query("SELECT engagement, obligations FROM coachflow_engagements ORDER BY first_position", &[])
             .map_err(failed)?;
-        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+        rows.iter().map(|row| Ok((column(row, 0)?, column(row, 1)?))).collect()
     }
 
     fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError> {
@@ -270,10 +280,10 @@ impl Transaction for PostgresTransaction<'_> {
         rows.iter()
             .map(|row| {
                 with_id(FeedEntry {
-                    position: as_u64(row.get(0)),
-                    engagement: row.get(1),
-                    seq: as_u64(row.get(2)),
-                    event: row.get(3),
+                    position: as_u64(column(row, 0)?),
+                    engagement: column(row, 1)?,
+                    seq: as_u64(column(row, 2)?),
+                    event: column(row, 3)?,
                 })
             })
             .collect()
@@ -284,7 +294,7 @@ impl Transaction for PostgresTransaction<'_> {
             .transaction
             .query_opt("SELECT bytes, lines FROM coachflow_imports WHERE source = $1", &[&source])
             .map_err(failed)?;
-        Ok(row.map(|row| (as_u64(row.get(0)), as_u64(row.get(1)))).unwrap_or_default())
+        Ok(row.map(|row| Ok((as_u64(column(&row, 0)?), as_u64(column(&row, 1)?)))).transpose()?.unwrap_or_default())
     }
 
     fn set_import_progress(&mut self, source: &str, bytes: u64, lines: u64) -> Result<(), StoreError> {

@@ -230,28 +230,46 @@ fn loads_start_from_the_latest_snapshot(url: &str) {
 }
 
 fn a_version_1_store_is_migrated(url: &str) {
-    let store = Store::open(url).unwrap();
-    let mut events = whole_engagement();
-    events.truncate(13);
-    for event in &events {
-        store.append_json(&event.to_string()).unwrap();
+    // What coachflow-store 0.1.0 wrote: 14 events of one engagement, 1 of another (dumped
+    // from SQLite; PostgreSQL's tables of version 1 had 64-bit integers).
+    let version_1 = include_str!("fixtures/store-version-1.sql");
+    match url.starts_with("sqlite:") {
+        true => run_sql(url, version_1),
+        false => run_sql(url, &version_1.replace("INTEGER", "BIGINT").replace("id BIGINT", "id INTEGER")),
     }
-    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    let due = store.due(as_of).unwrap();
-    assert!(!due.is_empty());
-    drop(store);
-    // What version 1 had: no obligations column, no snapshots.
-    run_sql(
-        url,
-        "ALTER TABLE coachflow_engagements DROP COLUMN obligations; DROP TABLE coachflow_snapshots;
-         DELETE FROM coachflow_schema WHERE version = 2;",
-    );
     let store = Store::open(url).unwrap();
     assert_eq!(query_text(url, "SELECT CAST(MAX(version) AS TEXT) FROM coachflow_schema"), "2");
-    assert_eq!(store.due(as_of).unwrap(), due, "rows of version 1 are worked out from the events");
-    let more = whole_engagement()[13].to_string();
-    store.append_json(&more).unwrap();
-    assert!(query_text(url, "SELECT obligations FROM coachflow_engagements").starts_with('['));
+    let events = whole_engagement();
+    let expected = Engagement::replay(events[..14].iter().map(|raw| Event::from_value(raw).unwrap())).unwrap();
+    assert_eq!(store.load("v-1").unwrap().unwrap(), expected);
+    let hostile = "it's \"quoted\"; DROP TABLE x; \u{e9}";
+    assert_eq!(store.load(hostile).unwrap().unwrap().log().len(), 1);
+    let ids: Vec<_> = store.engagements(None).unwrap().into_iter().map(|summary| summary.id).collect();
+    assert_eq!(ids, ["v-1", hostile]);
+
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let mut opened = events[0].clone();
+    opened["engagement"] = json!(hostile);
+    let other = Engagement::replay([Event::from_value(&opened).unwrap()]).unwrap();
+    let due: Vec<_> = store.due(as_of).unwrap().into_iter().map(|due| due.obligation).collect();
+    let owed: Vec<_> = expected.all_obligations(as_of).into_iter().chain(other.all_obligations(as_of)).collect();
+    assert!(!owed.is_empty());
+    assert_eq!(due, owed, "rows of version 1 are worked out from the events");
+    let appended = store.append_json(&events[14].to_string()).unwrap();
+    assert_eq!((appended.seq, appended.position), (15, 16));
+    assert!(
+        query_text(url, "SELECT obligations FROM coachflow_engagements WHERE engagement = '\"v-1\"'").starts_with('[')
+    );
+    let mut exported = Vec::new();
+    assert_eq!(store.export_jsonl(&mut exported).unwrap(), 16);
+}
+
+#[test]
+fn a_postgres_column_of_another_type_is_store_corrupt_not_a_panic() {
+    let Some(url) = common::postgres_url() else { return };
+    // The SQLite dump as is: PostgreSQL reads its INTEGER columns as 32-bit.
+    run_sql(&url, include_str!("fixtures/store-version-1.sql"));
+    assert_eq!(Store::open(&url).unwrap_err().code, StoreCode::StoreCorrupt);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 /// Engagements by id, hashed fast (the ids come from the file being imported, which the
 /// caller chose to trust with its database).
@@ -41,7 +41,7 @@ pub struct ImportReport {
 /// One accepted line waiting for its batch to be stored.
 struct Pending {
     /// Its engagement's key ([`key_of`]).
-    key: String,
+    key: Arc<str>,
     seq: u64,
     /// The canonical line.
     event: String,
@@ -62,11 +62,18 @@ struct Checker<'a> {
     store: &'a Store,
     /// The engagements the store held when the import began: the only ones to load.
     stored_before: HashSet<String>,
-    engagements: HashMap<String, Engagement>,
-    /// The accepted lines not yet handed to the writer, and each engagement's events
-    /// before its first of them.
+    engagements: HashMap<String, Touched>,
+    /// The accepted lines not yet handed to the writer, and the engagements they add to.
     pending: Vec<Pending>,
-    before: HashMap<String, u64>,
+    in_batch: Vec<String>,
+}
+
+/// An engagement the import adds to.
+struct Touched {
+    engagement: Engagement,
+    key: Arc<str>,
+    /// Its events before the batch being built, when it has events in that batch.
+    before_batch: Option<u64>,
 }
 
 impl Store {
@@ -91,7 +98,7 @@ impl Store {
             stored_before,
             engagements: HashMap::default(),
             pending: Vec::with_capacity(BATCH_LINES),
-            before: HashMap::default(),
+            in_batch: Vec::new(),
         };
         let mut report = ImportReport { started_at_line: start_lines + 1, ..ImportReport::default() };
         let (mut lines, mut bytes) = (start_lines, start_bytes);
@@ -210,23 +217,25 @@ impl Checker<'_> {
             };
             // The events' texts go to the database, not into memory.
             let engagement = stored.unwrap_or_else(|| Engagement::new(event.engagement.clone())).counting_only();
-            self.engagements.insert(event.engagement.clone(), engagement);
+            let key = key_of(&event.engagement).into();
+            self.engagements.insert(event.engagement.clone(), Touched { engagement, key, before_batch: None });
         }
-        let Some(engagement) = self.engagements.get_mut(&event.engagement) else {
+        let Some(touched) = self.engagements.get_mut(&event.engagement) else {
             return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
         };
-        let before = engagement.log().len() as u64;
+        let before = touched.engagement.log().len() as u64;
         // Stored as its canonical line, with the `seq` it gets (or has: a different one is
         // rejected).
         let mut owned = event.clone();
         owned.seq.get_or_insert(before + 1);
         let line = owned.to_json();
-        match engagement.apply(owned) {
+        match touched.engagement.apply(owned) {
             Ok(applied) => {
-                if !self.before.contains_key(&event.engagement) {
-                    self.before.insert(event.engagement.clone(), before);
+                if touched.before_batch.is_none() {
+                    touched.before_batch = Some(before);
+                    self.in_batch.push(event.engagement.clone());
                 }
-                self.pending.push(Pending { key: key_of(&event.engagement), seq: applied.seq, event: line });
+                self.pending.push(Pending { key: Arc::clone(&touched.key), seq: applied.seq, event: line });
                 Ok(Ok(()))
             }
             Err(rejection) => Ok(Err(rejection.violations)),
@@ -238,16 +247,19 @@ impl Checker<'_> {
     /// obligations.
     fn batch(&mut self, last: bool, bytes: u64, lines: u64) -> Batch {
         let every = self.store.snapshot_every;
-        let engagements = std::mem::take(&mut self.before)
+        let engagements = std::mem::take(&mut self.in_batch)
             .into_iter()
-            .filter_map(|(id, before)| {
-                self.engagements.get(&id).map(|engagement| EngagementRow::of(engagement, before, every))
+            .filter_map(|id| {
+                let touched = self.engagements.get_mut(&id)?;
+                let before = touched.before_batch.take()?;
+                Some(EngagementRow::of(&touched.engagement, before, every))
             })
             .collect();
         let obligations = match last {
             true => self
                 .engagements
                 .values()
+                .map(|touched| &touched.engagement)
                 .filter(|engagement| engagement.is_opened())
                 .map(|engagement| {
                     (key_of(engagement.id()), engagement.log().len() as u64, transaction::obligations_of(engagement))

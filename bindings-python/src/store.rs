@@ -33,10 +33,13 @@ pub(crate) struct Store {
     url: String,
 }
 
+const _: () = assert!(coachflow_store::SNAPSHOT_EVERY == 100);
+
 #[pymethods]
 impl Store {
     #[new]
-    #[pyo3(signature = (url, snapshot_every=coachflow_store::SNAPSHOT_EVERY))]
+    // The default is written out so that Python's signature shows it; it is the store's.
+    #[pyo3(signature = (url, snapshot_every=100))]
     fn new(py: Python<'_>, url: String, snapshot_every: u64) -> PyResult<Store> {
         guarded(py, || {
             let inner = py

@@ -104,7 +104,7 @@ const KNOWN_ENGAGEMENTS: usize = 1_000;
 enum Backend {
     Sqlite(sqlite::Sqlite),
     #[cfg(feature = "postgres")]
-    Postgres(postgres::Postgres),
+    Postgres(Box<postgres::Postgres>),
 }
 
 impl std::fmt::Debug for Store {
@@ -125,7 +125,7 @@ impl Store {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
             {
-                Backend::Postgres(postgres::Postgres::open(url)?)
+                Backend::Postgres(Box::new(postgres::Postgres::open(url)?))
             }
             #[cfg(not(feature = "postgres"))]
             {

@@ -9,7 +9,9 @@ use crate::transaction::{
 use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::Stage;
-use postgres::{Client, NoTls};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// The tables, as the migration to each schema version in turn (`docs/store.md`).
@@ -52,7 +54,14 @@ const MIGRATION_LOCK: i64 = 0x636f_6163_6866;
 pub(crate) struct Postgres {
     url: String,
     /// The connection, `None` after it was lost (the next call connects again).
-    client: Mutex<Option<Client>>,
+    connection: Mutex<Option<Connection>>,
+}
+
+/// A connection and the statements prepared on it: each is parsed by the server once, so a
+/// query costs one round trip instead of two.
+struct Connection {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
 }
 
 /// The store error for a PostgreSQL failure: anything but a rule is the server's or the
@@ -69,29 +78,30 @@ impl Postgres {
     pub(crate) fn open(url: &str) -> Result<Postgres, StoreError> {
         let mut client = connect(url)?;
         migrate(&mut client)?;
-        Ok(Postgres { url: url.to_owned(), client: Mutex::new(Some(client)) })
+        let connection = Connection { client, statements: HashMap::new() };
+        Ok(Postgres { url: url.to_owned(), connection: Mutex::new(Some(connection)) })
     }
 
     pub(crate) fn transaction<T>(
         &self,
         work: impl FnOnce(&mut dyn Transaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut slot = self.client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if slot.as_ref().is_none_or(Client::is_closed) {
+        let mut slot = self.connection.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.as_ref().is_none_or(|connection| connection.client.is_closed()) {
             *slot = None;
-            *slot = Some(connect(&self.url)?);
+            *slot = Some(Connection { client: connect(&self.url)?, statements: HashMap::new() });
         }
-        let Some(client) = slot.as_mut() else {
+        let Some(Connection { client, statements }) = slot.as_mut() else {
             return Err(StoreError::new(StoreCode::StoreUnavailable, "PostgreSQL: not connected"));
         };
         let result = (|| {
             let transaction = client.transaction().map_err(failed)?;
-            let mut inside = PostgresTransaction { transaction };
+            let mut inside = PostgresTransaction { transaction, statements };
             let result = work(&mut inside)?;
             inside.transaction.commit().map_err(failed)?;
             Ok(result)
         })();
-        if slot.as_ref().is_some_and(Client::is_closed) {
+        if slot.as_ref().is_some_and(|connection| connection.client.is_closed()) {
             *slot = None;
         }
         result
@@ -137,48 +147,68 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
 
 struct PostgresTransaction<'a> {
     transaction: postgres::Transaction<'a>,
+    statements: &'a mut HashMap<&'static str, Statement>,
+}
+
+type Parameters<'a> = [&'a (dyn ToSql + Sync)];
+
+impl PostgresTransaction<'_> {
+    /// The statement for `sql`, prepared on this connection the first time.
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.transaction.prepare(sql).map_err(failed)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn query(&mut self, sql: &'static str, parameters: &Parameters<'_>) -> Result<Vec<Row>, StoreError> {
+        let statement = self.prepared(sql)?;
+        self.transaction.query(&statement, parameters).map_err(failed)
+    }
+
+    fn query_opt(&mut self, sql: &'static str, parameters: &Parameters<'_>) -> Result<Option<Row>, StoreError> {
+        let statement = self.prepared(sql)?;
+        self.transaction.query_opt(&statement, parameters).map_err(failed)
+    }
+
+    fn execute(&mut self, sql: &'static str, parameters: &Parameters<'_>) -> Result<u64, StoreError> {
+        let statement = self.prepared(sql)?;
+        self.transaction.execute(&statement, parameters).map_err(failed)
+    }
 }
 
 impl Transaction for PostgresTransaction<'_> {
     fn events_after(&mut self, key: &str, seq: u64) -> Result<Vec<String>, StoreError> {
-        let rows = self
-            .transaction
-            .query(
-                "SELECT event FROM coachflow_events WHERE engagement = $1 AND seq > $2 ORDER BY seq",
-                &[&key, &as_i64(seq)],
-            )
-            .map_err(failed)?;
+        let rows = self.query(
+            "SELECT event FROM coachflow_events WHERE engagement = $1 AND seq > $2 ORDER BY seq",
+            &[&key, &as_i64(seq)],
+        )?;
         rows.iter().map(|row| column(row, 0)).collect()
     }
 
     fn stored(&mut self, key: &str, seq: u64) -> Result<Option<StoredEvent>, StoreError> {
-        let row = self
-            .transaction
-            .query_opt(
-                "SELECT event, position FROM coachflow_events WHERE engagement = $1 AND seq = $2",
-                &[&key, &as_i64(seq)],
-            )
-            .map_err(failed)?;
+        let row = self.query_opt(
+            "SELECT event, position FROM coachflow_events WHERE engagement = $1 AND seq = $2",
+            &[&key, &as_i64(seq)],
+        )?;
         row.map(|row| Ok(StoredEvent { event: column(&row, 0)?, position: as_u64(column(&row, 1)?) })).transpose()
     }
 
     fn snapshot(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        let row = self
-            .transaction
-            .query_opt("SELECT snapshot FROM coachflow_snapshots WHERE engagement = $1", &[&key])
-            .map_err(failed)?;
+        let row = self.query_opt("SELECT snapshot FROM coachflow_snapshots WHERE engagement = $1", &[&key])?;
         row.map(|row| column(&row, 0)).transpose()
     }
 
     fn insert(&mut self, events: &[NewEvent<'_>], engagements: &[EngagementRow]) -> Result<Option<u64>, StoreError> {
         let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
-        let last: i64 = column(
-            &self
-                .transaction
-                .query_one("UPDATE coachflow_position SET last = last + $1 WHERE id = 1 RETURNING last", &[&count])
-                .map_err(failed)?,
-            0,
-        )?;
+        let counter =
+            self.query_opt("UPDATE coachflow_position SET last = last + $1 WHERE id = 1 RETURNING last", &[&count])?;
+        let Some(counter) = counter else {
+            return Err(StoreError::new(StoreCode::StoreCorrupt, "PostgreSQL: the position counter row is missing"));
+        };
+        let last: i64 = column(&counter, 0)?;
         let first = last - count + 1;
         let rows: Vec<(i64, &NewEvent<'_>)> = (first..).zip(events).collect();
         // Many rows per statement: a round trip per event would dominate an import.
@@ -206,31 +236,23 @@ impl Transaction for PostgresTransaction<'_> {
                 return Ok(None);
             }
         }
-        let summary = self
-            .transaction
-            .prepare(
-                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position, obligations)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (engagement) DO UPDATE
-                 SET stage = excluded.stage, events = excluded.events, obligations = excluded.obligations",
-            )
-            .map_err(failed)?;
-        let snapshot = self
-            .transaction
-            .prepare(
-                "INSERT INTO coachflow_snapshots (engagement, seq, snapshot) VALUES ($1, $2, $3)
-                 ON CONFLICT (engagement) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot",
-            )
-            .map_err(failed)?;
         let first_positions = first_positions(first, events);
         for row in engagements {
             let first_position = first_positions.get(row.key.as_str()).copied().unwrap_or(first);
             let (events, stage) = (as_i64(row.events), row.stage.as_str());
-            self.transaction
-                .execute(&summary, &[&row.key, &stage, &events, &first_position, &row.obligations])
-                .map_err(failed)?;
+            self.execute(
+                "INSERT INTO coachflow_engagements (engagement, stage, events, first_position, obligations)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (engagement) DO UPDATE
+                 SET stage = excluded.stage, events = excluded.events, obligations = excluded.obligations",
+                &[&row.key, &stage, &events, &first_position, &row.obligations],
+            )?;
             if let Some(text) = &row.snapshot {
-                self.transaction.execute(&snapshot, &[&row.key, &events, text]).map_err(failed)?;
+                self.execute(
+                    "INSERT INTO coachflow_snapshots (engagement, seq, snapshot) VALUES ($1, $2, $3)
+                     ON CONFLICT (engagement) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot",
+                    &[&row.key, &events, text],
+                )?;
             }
         }
         Ok(Some(as_u64(first)))
@@ -238,45 +260,36 @@ impl Transaction for PostgresTransaction<'_> {
 
     fn engagements(&mut self, stage: Option<Stage>) -> Result<Vec<EngagementSummary>, StoreError> {
         let stage = stage.map(Stage::as_str);
-        let rows = self
-            .transaction
-            .query(
-                "SELECT engagement, stage, events FROM coachflow_engagements
+        let rows = self.query(
+            "SELECT engagement, stage, events FROM coachflow_engagements
                  WHERE $1::text IS NULL OR stage = $1 ORDER BY first_position",
-                &[&stage],
-            )
-            .map_err(failed)?;
+            &[&stage],
+        )?;
         rows.iter().map(|row| summary(column(row, 0)?, column::<&str>(row, 1)?, column(row, 2)?)).collect()
     }
 
     fn set_obligations(&mut self, rows: &[(String, u64, String)]) -> Result<(), StoreError> {
-        let update = self
-            .transaction
-            .prepare("UPDATE coachflow_engagements SET obligations = $1 WHERE engagement = $2 AND events = $3")
-            .map_err(failed)?;
         for (key, events, obligations) in rows {
-            self.transaction.execute(&update, &[obligations, key, &as_i64(*events)]).map_err(failed)?;
+            self.execute(
+                "UPDATE coachflow_engagements SET obligations = $1 WHERE engagement = $2 AND events = $3",
+                &[obligations, key, &as_i64(*events)],
+            )?;
         }
         Ok(())
     }
 
     fn pending_obligations(&mut self) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        let rows = self
-            .transaction
-            .query("SELECT engagement, obligations FROM coachflow_engagements ORDER BY first_position", &[])
-            .map_err(failed)?;
+        let rows =
+            self.query("SELECT engagement, obligations FROM coachflow_engagements ORDER BY first_position", &[])?;
         rows.iter().map(|row| Ok((column(row, 0)?, column(row, 1)?))).collect()
     }
 
     fn since(&mut self, after: u64, limit: u64) -> Result<Vec<FeedEntry>, StoreError> {
-        let rows = self
-            .transaction
-            .query(
-                "SELECT position, engagement, seq, event FROM coachflow_events
+        let rows = self.query(
+            "SELECT position, engagement, seq, event FROM coachflow_events
                  WHERE position > $1 ORDER BY position LIMIT $2",
-                &[&as_i64(after), &as_i64(limit)],
-            )
-            .map_err(failed)?;
+            &[&as_i64(after), &as_i64(limit)],
+        )?;
         rows.iter()
             .map(|row| {
                 with_id(FeedEntry {
@@ -290,21 +303,16 @@ impl Transaction for PostgresTransaction<'_> {
     }
 
     fn import_progress(&mut self, source: &str) -> Result<(u64, u64), StoreError> {
-        let row = self
-            .transaction
-            .query_opt("SELECT bytes, lines FROM coachflow_imports WHERE source = $1", &[&source])
-            .map_err(failed)?;
+        let row = self.query_opt("SELECT bytes, lines FROM coachflow_imports WHERE source = $1", &[&source])?;
         Ok(row.map(|row| Ok((as_u64(column(&row, 0)?), as_u64(column(&row, 1)?)))).transpose()?.unwrap_or_default())
     }
 
     fn set_import_progress(&mut self, source: &str, bytes: u64, lines: u64) -> Result<(), StoreError> {
-        self.transaction
-            .execute(
-                "INSERT INTO coachflow_imports (source, bytes, lines) VALUES ($1, $2, $3)
-                 ON CONFLICT (source) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines",
-                &[&source, &as_i64(bytes), &as_i64(lines)],
-            )
-            .map(|_| ())
-            .map_err(failed)
+        self.execute(
+            "INSERT INTO coachflow_imports (source, bytes, lines) VALUES ($1, $2, $3)
+             ON CONFLICT (source) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines",
+            &[&source, &as_i64(bytes), &as_i64(lines)],
+        )
+        .map(|_| ())
     }
 }

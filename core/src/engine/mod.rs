@@ -17,6 +17,8 @@
 //! | `script.rs` | the session script (P1-P3), actions (AC1) and the coach's partnership review (K1) |
 //! | `consent.rs` | confidentiality, consent and disclosures (F1-F5) |
 //! | `feedback.rs` | assessments, 360 responses and closing a survey (R0, R3) |
+//!
+//! `snapshot.rs` holds no rules: it writes an engagement's records down and restores them.
 
 mod consent;
 mod feedback;

@@ -252,17 +252,17 @@ impl Checker<'_> {
             .filter_map(|id| {
                 let touched = self.engagements.get_mut(&id)?;
                 let before = touched.before_batch.take()?;
-                Some(EngagementRow::of(&touched.engagement, before, every))
+                Some(EngagementRow::of(&touched.engagement, &touched.key, before, every))
             })
             .collect();
         let obligations = match last {
             true => self
                 .engagements
                 .values()
-                .map(|touched| &touched.engagement)
-                .filter(|engagement| engagement.is_opened())
-                .map(|engagement| {
-                    (key_of(engagement.id()), engagement.log().len() as u64, transaction::obligations_of(engagement))
+                .filter(|touched| touched.engagement.is_opened())
+                .map(|touched| {
+                    let engagement = &touched.engagement;
+                    (touched.key.to_string(), engagement.log().len() as u64, transaction::obligations_of(engagement))
                 })
                 .collect(),
             false => Vec::new(),

@@ -44,13 +44,14 @@ pub(crate) struct EngagementRow {
 }
 
 impl EngagementRow {
-    /// The row of `engagement`, which had `before` events stored before these; a snapshot
-    /// is taken each time the count passes a multiple of `snapshot_every` (never when 0).
-    pub(crate) fn of(engagement: &Engagement, before: u64, snapshot_every: u64) -> EngagementRow {
+    /// The row of `engagement`, stored under `key` ([`key_of`]), which had `before` events
+    /// stored before these; a snapshot is taken each time the count passes a multiple of
+    /// `snapshot_every` (never when 0).
+    pub(crate) fn of(engagement: &Engagement, key: &str, before: u64, snapshot_every: u64) -> EngagementRow {
         let events = engagement.log().len() as u64;
         let snapshot_due = snapshot_every > 0 && events / snapshot_every > before / snapshot_every;
         EngagementRow {
-            key: key_of(engagement.id()),
+            key: key.to_owned(),
             stage: engagement.stage(),
             events,
             obligations: None,
@@ -177,7 +178,7 @@ pub(crate) fn append(
     // An event applied as a value is kept as its canonical line, `seq` included.
     let line = engagement.log().text(engagement.log().len() - 1).unwrap_or_default().to_owned();
     let row = NewEvent { engagement: &key, seq: applied.seq, event: &line };
-    let summary = EngagementRow::of(&engagement, applied.seq - 1, snapshot_every).with_obligations(&engagement);
+    let summary = EngagementRow::of(&engagement, &key, applied.seq - 1, snapshot_every).with_obligations(&engagement);
     match transaction.insert(std::slice::from_ref(&row), std::slice::from_ref(&summary))? {
         Some(position) => Ok((Appended { seq: applied.seq, position, warnings: applied.warnings }, engagement)),
         None => Err(lost_race(&event.engagement, applied.seq)),

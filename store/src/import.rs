@@ -3,11 +3,12 @@
 //! that an import stopped by a crash goes on where its last batch ended.
 //!
 //! Three kinds of work overlap: other threads decode lines (`coachflow::log::decode_log`),
-//! the calling thread checks them against their engagements in line order, and one more
-//! thread writes the batches already checked while the next one is being checked.
+//! the calling thread checks them against their engagements in line order, one more
+//! thread writes the batches already checked while the next one is being checked, and on
+//! SQLite another copies the WAL back into the database file meanwhile.
 
-use crate::transaction::{self, key_of, EngagementRow, NewEvent};
-use crate::{Store, StoreCode, StoreError};
+use crate::transaction::{self, key_of, EngagementRow, HashMap, NewEvent};
+use crate::{Backend, Store, StoreCode, StoreError};
 use coachflow::log::{decode_log, LogLine};
 use coachflow::{Engagement, Event, Finding, Limits};
 use std::collections::HashSet;
@@ -16,12 +17,13 @@ use std::io::{BufReader, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{mpsc, Arc};
 
-/// Engagements by id, hashed fast (the ids come from the file being imported, which the
-/// caller chose to trust with its database).
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
-/// Lines stored per transaction: large batches rewrite the same index pages less often.
-const BATCH_LINES: usize = 50_000;
+/// Lines stored by the first transaction; each next one stores twice as many, up to
+/// [`BATCH_LINES`]. Every transaction rewrites most pages of the `(engagement, seq)` index
+/// (imported engagements are interleaved), so large batches cost less per line; small first
+/// ones let the writer start early.
+const FIRST_BATCH_LINES: usize = 25_000;
+/// Lines stored per transaction at most.
+const BATCH_LINES: usize = 200_000;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,16 +42,26 @@ pub struct ImportReport {
 
 /// One accepted line waiting for its batch to be stored.
 struct Pending {
-    /// Its engagement's key ([`key_of`]).
-    key: Arc<str>,
+    /// Its engagement: an index into the batch's `keys`.
+    engagement: usize,
     seq: u64,
-    /// The canonical line.
-    event: String,
+    /// Where its canonical line ends in the batch's `lines`.
+    end: usize,
+}
+
+/// The accepted lines of a batch, their canonical texts back to back in one buffer (one
+/// allocation per batch instead of one per line).
+#[derive(Default)]
+struct Accepted {
+    lines: Vec<u8>,
+    events: Vec<Pending>,
+    /// The keys ([`key_of`]) of the engagements the lines belong to.
+    keys: Vec<Arc<str>>,
 }
 
 /// A batch checked and ready to be written, with how far the import will have got.
 struct Batch {
-    events: Vec<Pending>,
+    accepted: Accepted,
     engagements: Vec<EngagementRow>,
     /// At the end of the import: what every engagement it touched owes (key, events, JSON).
     obligations: Vec<(String, u64, String)>,
@@ -64,16 +76,19 @@ struct Checker<'a> {
     stored_before: HashSet<String>,
     engagements: HashMap<String, Touched>,
     /// The accepted lines not yet handed to the writer, and the engagements they add to.
-    pending: Vec<Pending>,
+    accepted: Accepted,
     in_batch: Vec<String>,
+    /// Lines the batch being built takes.
+    batch_lines: usize,
 }
 
 /// An engagement the import adds to.
 struct Touched {
     engagement: Engagement,
     key: Arc<str>,
-    /// Its events before the batch being built, when it has events in that batch.
-    before_batch: Option<u64>,
+    /// When it has events in the batch being built: its events before that batch, and its
+    /// index in the batch's `keys`.
+    in_batch: Option<(u64, usize)>,
 }
 
 impl Store {
@@ -97,81 +112,92 @@ impl Store {
             store: self,
             stored_before,
             engagements: HashMap::default(),
-            pending: Vec::with_capacity(BATCH_LINES),
+            accepted: Accepted::default(),
             in_batch: Vec::new(),
+            batch_lines: FIRST_BATCH_LINES,
         };
         let mut report = ImportReport { started_at_line: start_lines + 1, ..ImportReport::default() };
         let (mut lines, mut bytes) = (start_lines, start_bytes);
         let mut failure: Option<StoreError> = None;
 
-        std::thread::scope(|scope| {
-            // One batch waits while the next is checked; the writer answers with each
-            // batch's end or the error that stopped it.
-            let (to_writer, batches) = mpsc::sync_channel::<Batch>(1);
-            let (answer, answers) = mpsc::channel::<Result<(u64, u64), StoreError>>();
-            let source = source.as_str();
-            scope.spawn(move || {
-                for batch in batches {
-                    let written = self.write_batch(&batch, source).map(|()| (batch.bytes, batch.events.len() as u64));
-                    let failed = written.is_err();
-                    if answer.send(written).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            // What the writer said so far, or (`wait`) everything it will say, each batch
-            // reported as soon as it is heard of.
-            let mut heard = |wait: bool, report: &mut ImportReport, failure: &mut Option<StoreError>| {
-                let mut take = |written: Result<(u64, u64), StoreError>| match written {
-                    Ok((done, stored)) => {
-                        report.events_stored += stored;
-                        progress(done, size);
-                    }
-                    Err(error) => *failure = failure.take().or(Some(error)),
-                };
-                match wait {
-                    true => answers.iter().for_each(&mut take),
-                    false => answers.try_iter().for_each(&mut take),
-                }
-            };
-            decode_log(reader, &Limits::DEFAULT, |line, after| {
-                lines += 1;
-                bytes = start_bytes + after;
-                let checked = match line {
-                    LogLine::Blank => Ok(()),
-                    LogLine::Event(event, _) => checker.check(event).map(|outcome| {
-                        if let Err(findings) = outcome {
-                            report.problems.push((lines, findings));
+        let run = || {
+            std::thread::scope(|scope| {
+                // One batch waits while the next is checked; the writer answers with each
+                // batch's end or the error that stopped it.
+                let (to_writer, batches) = mpsc::sync_channel::<Batch>(1);
+                let (answer, answers) = mpsc::channel::<Result<(u64, u64), StoreError>>();
+                let source = source.as_str();
+                scope.spawn(move || {
+                    for batch in batches {
+                        let stored = batch.accepted.events.len() as u64;
+                        let written = self.write_batch(&batch, source).map(|()| (batch.bytes, stored));
+                        let failed = written.is_err();
+                        if answer.send(written).is_err() || failed {
+                            break;
                         }
-                    }),
-                    LogLine::Invalid(_, rejection) => {
-                        report.problems.push((lines, rejection.violations));
-                        Ok(())
                     }
-                    LogLine::ReadFailed(error) => {
-                        Err(StoreError::file(path, std::io::Error::new(error.kind(), error.to_string())))
+                });
+                // What the writer said so far, or (`wait`) everything it will say, each batch
+                // reported as soon as it is heard of.
+                let mut heard = |wait: bool, report: &mut ImportReport, failure: &mut Option<StoreError>| {
+                    let mut take = |written: Result<(u64, u64), StoreError>| match written {
+                        Ok((done, stored)) => {
+                            report.events_stored += stored;
+                            progress(done, size);
+                        }
+                        Err(error) => *failure = failure.take().or(Some(error)),
+                    };
+                    match wait {
+                        true => answers.iter().for_each(&mut take),
+                        false => answers.try_iter().for_each(&mut take),
                     }
-                    _ => Ok(()),
                 };
-                if let Err(error) = checked {
-                    failure = Some(error);
-                    return false;
+                decode_log(reader, &Limits::DEFAULT, |line, after| {
+                    lines += 1;
+                    bytes = start_bytes + after;
+                    let checked = match line {
+                        LogLine::Blank => Ok(()),
+                        LogLine::Event(event, _) => checker.check(event).map(|outcome| {
+                            if let Err(findings) = outcome {
+                                report.problems.push((lines, findings));
+                            }
+                        }),
+                        LogLine::Invalid(_, rejection) => {
+                            report.problems.push((lines, rejection.violations));
+                            Ok(())
+                        }
+                        LogLine::ReadFailed(error) => {
+                            Err(StoreError::file(path, std::io::Error::new(error.kind(), error.to_string())))
+                        }
+                        _ => Ok(()),
+                    };
+                    if let Err(error) = checked {
+                        failure = Some(error);
+                        return false;
+                    }
+                    if checker.accepted.events.len() >= checker.batch_lines
+                        && to_writer.send(checker.batch(false, bytes, lines)).is_err()
+                    {
+                        return false;
+                    }
+                    heard(false, &mut report, &mut failure);
+                    failure.is_none()
+                });
+                // The last batch also records that the import reached the end, and what every
+                // engagement it touched owes.
+                if failure.is_none() {
+                    // A send fails only when the writer stopped, and then it said why.
+                    let _ = to_writer.send(checker.batch(true, bytes, lines));
                 }
-                if checker.pending.len() >= BATCH_LINES && to_writer.send(checker.batch(false, bytes, lines)).is_err() {
-                    return false;
-                }
-                heard(false, &mut report, &mut failure);
-                failure.is_none()
-            });
-            // The last batch also records that the import reached the end, and what every
-            // engagement it touched owes.
-            if failure.is_none() {
-                // A send fails only when the writer stopped, and then it said why.
-                let _ = to_writer.send(checker.batch(true, bytes, lines));
-            }
-            drop(to_writer);
-            heard(true, &mut report, &mut failure);
-        });
+                drop(to_writer);
+                heard(true, &mut report, &mut failure);
+            })
+        };
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.checkpointing_alongside(run),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(_) => run(),
+        }
         match failure {
             Some(error) => Err(error),
             None => {
@@ -184,12 +210,8 @@ impl Store {
     /// Stores a batch and the import's progress in one transaction.
     fn write_batch(&self, batch: &Batch, source: &str) -> Result<(), StoreError> {
         self.transaction(true, |transaction| {
-            if !batch.events.is_empty() {
-                let rows: Vec<NewEvent<'_>> = batch
-                    .events
-                    .iter()
-                    .map(|pending| NewEvent { engagement: &pending.key, seq: pending.seq, event: &pending.event })
-                    .collect();
+            if !batch.accepted.events.is_empty() {
+                let rows = batch.accepted.rows()?;
                 if transaction.insert(&rows, &batch.engagements)?.is_none() {
                     return Err(StoreError::new(
                         StoreCode::ConcurrentUpdate,
@@ -208,37 +230,44 @@ impl Checker<'_> {
     /// seen, when the store had it) and applies it there. The outer error is the store's;
     /// the inner one, the line's violations.
     fn check(&mut self, event: &Event) -> Result<Result<(), Vec<Finding>>, StoreError> {
-        if !self.engagements.contains_key(&event.engagement) {
-            let stored = match self.stored_before.contains(&event.engagement) {
-                true => self
-                    .store
-                    .transaction(false, |transaction| transaction::load(transaction, &event.engagement, None))?,
-                false => None,
-            };
-            // The events' texts go to the database, not into memory.
-            let engagement = stored.unwrap_or_else(|| Engagement::new(event.engagement.clone())).counting_only();
-            let key = key_of(&event.engagement).into();
-            self.engagements.insert(event.engagement.clone(), Touched { engagement, key, before_batch: None });
-        }
-        let Some(touched) = self.engagements.get_mut(&event.engagement) else {
-            return Err(StoreError::new(StoreCode::StoreUnavailable, "the engagement was not loaded"));
+        let touched = match self.engagements.get_mut(&event.engagement) {
+            Some(touched) => touched,
+            None => {
+                let stored = match self.stored_before.contains(&event.engagement) {
+                    true => self
+                        .store
+                        .transaction(false, |transaction| transaction::load(transaction, &event.engagement, None))?,
+                    false => None,
+                };
+                // The events' texts go to the database, not into memory.
+                let engagement = stored.unwrap_or_else(|| Engagement::new(event.engagement.clone())).counting_only();
+                let key = key_of(&event.engagement).into();
+                let touched = Touched { engagement, key, in_batch: None };
+                self.engagements.entry(event.engagement.clone()).or_insert(touched)
+            }
         };
         let before = touched.engagement.log().len() as u64;
         // Stored as its canonical line, with the `seq` it gets (or has: a different one is
         // rejected).
         let mut owned = event.clone();
         owned.seq.get_or_insert(before + 1);
-        let line = owned.to_json();
+        let accepted = &mut self.accepted;
+        let start = accepted.lines.len();
+        owned.write_json(&mut accepted.lines);
         match touched.engagement.apply(owned) {
             Ok(applied) => {
-                if touched.before_batch.is_none() {
-                    touched.before_batch = Some(before);
+                let (_, index) = *touched.in_batch.get_or_insert_with(|| {
                     self.in_batch.push(event.engagement.clone());
-                }
-                self.pending.push(Pending { key: Arc::clone(&touched.key), seq: applied.seq, event: line });
+                    accepted.keys.push(Arc::clone(&touched.key));
+                    (before, accepted.keys.len() - 1)
+                });
+                accepted.events.push(Pending { engagement: index, seq: applied.seq, end: accepted.lines.len() });
                 Ok(Ok(()))
             }
-            Err(rejection) => Ok(Err(rejection.violations)),
+            Err(rejection) => {
+                accepted.lines.truncate(start);
+                Ok(Err(rejection.violations))
+            }
         }
     }
 
@@ -251,7 +280,7 @@ impl Checker<'_> {
             .into_iter()
             .filter_map(|id| {
                 let touched = self.engagements.get_mut(&id)?;
-                let before = touched.before_batch.take()?;
+                let (before, _) = touched.in_batch.take()?;
                 Some(EngagementRow::of(&touched.engagement, &touched.key, before, every))
             })
             .collect();
@@ -267,7 +296,28 @@ impl Checker<'_> {
                 .collect(),
             false => Vec::new(),
         };
-        let events = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH_LINES));
-        Batch { events, engagements, obligations, bytes, lines }
+        let accepted = std::mem::take(&mut self.accepted);
+        self.batch_lines = (self.batch_lines * 2).min(BATCH_LINES);
+        Batch { accepted, engagements, obligations, bytes, lines }
+    }
+}
+
+impl Accepted {
+    /// The lines as the store inserts them.
+    fn rows(&self) -> Result<Vec<NewEvent<'_>>, StoreError> {
+        let mut start = 0;
+        self.events
+            .iter()
+            .map(|pending| {
+                let line = self.lines.get(start..pending.end).and_then(|bytes| std::str::from_utf8(bytes).ok());
+                let engagement = self.keys.get(pending.engagement);
+                start = pending.end;
+                match (line, engagement) {
+                    (Some(event), Some(engagement)) => Ok(NewEvent { engagement, seq: pending.seq, event }),
+                    // `check` writes whole lines of JSON and the key of each line's engagement.
+                    _ => Err(StoreError::new(StoreCode::StoreUnavailable, "an imported line was lost on its way")),
+                }
+            })
+            .collect()
     }
 }

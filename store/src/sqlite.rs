@@ -8,6 +8,7 @@ use crate::{FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::Stage;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -42,8 +43,13 @@ ALTER TABLE coachflow_engagements ADD COLUMN obligations TEXT;
 CREATE TABLE coachflow_snapshots (engagement TEXT PRIMARY KEY, seq INTEGER NOT NULL, snapshot TEXT NOT NULL);
 ";
 
+/// The WAL pages after which a writer copies the WAL back into the database file (64 MB).
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 16384;
+
 pub(crate) struct Sqlite {
     connection: Mutex<Connection>,
+    /// The database file (`None` in memory).
+    path: Option<String>,
 }
 
 /// The store error for a SQLite failure.
@@ -69,11 +75,43 @@ impl Sqlite {
         connection
             .execute_batch(
                 "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;
-                 PRAGMA wal_autocheckpoint = 16384; PRAGMA mmap_size = 1073741824;",
+                 PRAGMA mmap_size = 1073741824;",
             )
             .map_err(failed)?;
+        connection.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES).map_err(failed)?;
         migrate(&mut connection)?;
-        Ok(Sqlite { connection: Mutex::new(connection) })
+        let path = (path != ":memory:").then(|| path.to_owned());
+        Ok(Sqlite { connection: Mutex::new(connection), path })
+    }
+
+    /// Runs `work` (an import) with the WAL copied back into the database file by another
+    /// thread, on a connection of its own, instead of by the writer after its commits: a
+    /// passive checkpoint never blocks the writer, so that copying overlaps the writing.
+    pub(crate) fn checkpointing_alongside<T>(&self, work: impl FnOnce() -> T) -> T {
+        let Some(path) = &self.path else { return work() };
+        let set_autocheckpoint = |pages: u32| {
+            let connection = self.connection.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // When this fails the writer checkpoints as always: slower, not wrong.
+            let _ = connection.pragma_update(None, "wal_autocheckpoint", pages);
+        };
+        let Ok(checkpointer) = Connection::open(path) else { return work() };
+        let (stop, stopped) = mpsc::channel::<()>();
+        set_autocheckpoint(0);
+        let result = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                // Once more at the end, so that readers find the pages in the file.
+                let checkpoint = || checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(Duration::from_millis(100)) {
+                    let _ = checkpoint();
+                }
+                let _ = checkpoint();
+            });
+            let result = work();
+            drop(stop);
+            result
+        });
+        set_autocheckpoint(WAL_AUTOCHECKPOINT_PAGES);
+        result
     }
 
     pub(crate) fn transaction<T>(

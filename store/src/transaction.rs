@@ -5,7 +5,6 @@
 use crate::{Appended, FeedEntry, StoreCode, StoreError, STORE_SCHEMA_VERSION};
 use coachflow::log::EngagementSummary;
 use coachflow::{Engagement, Event, Stage};
-use std::collections::HashMap;
 
 /// The key an engagement id is stored under: the id as a JSON string, so that every id
 /// round-trips exactly in every backend (PostgreSQL's `TEXT` cannot hold a NUL character).
@@ -245,8 +244,12 @@ pub(crate) fn check_version(version: i64) -> Result<(), StoreError> {
 
 /// The position of each engagement's first event among events stored from position `first`
 /// on (the engagement's first position when its row is new).
+/// A hash map with a fast hasher: its keys are engagement ids and keys, which the store's
+/// caller chose to trust with its database.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub(crate) fn first_positions<'a>(first: i64, events: &'a [NewEvent<'a>]) -> HashMap<&'a str, i64> {
-    let mut positions = HashMap::new();
+    let mut positions = HashMap::default();
     for (position, event) in (first..).zip(events) {
         positions.entry(event.engagement).or_insert(position);
     }

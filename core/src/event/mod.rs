@@ -169,9 +169,38 @@ impl Event {
         // Serializing plain data to a String cannot fail; fall back to an empty object
         // rather than panic if serde_json ever says otherwise.
         let json = serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"));
+        match self.schema_field() {
+            None => json,
+            Some(schema) => format!("{{{schema}{}", json.get(1..).unwrap_or("}")),
+        }
+    }
+
+    /// Appends the line [`Event::to_json`] makes to `out`: for callers that collect many
+    /// lines in one buffer.
+    ///
+    /// ```
+    /// use coachflow::Event;
+    /// let event = Event::from_json(r#"{"engagement":"e","at":"2026-02-02T15:00:00Z","actor":"ann","type":"orientation_completed"}"#).unwrap();
+    /// let mut lines = b"[".to_vec();
+    /// event.write_json(&mut lines);
+    /// assert_eq!(lines, [b"[", event.to_json().as_bytes()].concat());
+    /// ```
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        if serde_json::to_writer(&mut *out, self).is_err() {
+            out.truncate(start);
+            out.extend_from_slice(b"{}");
+        }
+        if let Some(schema) = self.schema_field() {
+            out.splice(start + 1..start + 1, schema.into_bytes());
+        }
+    }
+
+    /// The `"schema":N,` field that opens the line of an event newer than schema 1.
+    fn schema_field(&self) -> Option<String> {
         match self.event_type().schema() {
-            1 => json,
-            version => format!("{{\"schema\":{version},{}", json.get(1..).unwrap_or("}")),
+            1 => None,
+            version => Some(format!("\"schema\":{version},")),
         }
     }
 }
@@ -259,6 +288,21 @@ mod tests {
         let again = Event::from_json(&event.to_json()).unwrap();
         assert_eq!(event, again);
         assert!(event.to_json().contains("+02:00"));
+    }
+
+    #[test]
+    fn write_json_appends_what_to_json_makes_schema_field_included() {
+        for text in [
+            format!(r#"{{{BASE},"type":"orientation_completed"}}"#),
+            format!(r#"{{{BASE},"type":"survey_closed","survey":"s1"}}"#),
+        ] {
+            let event = Event::from_json(&text).unwrap();
+            let mut lines = b"previous line\n".to_vec();
+            event.write_json(&mut lines);
+            assert_eq!(lines, format!("previous line\n{}", event.to_json()).into_bytes());
+        }
+        let newer = Event::from_json(&format!(r#"{{{BASE},"type":"survey_closed","survey":"s1"}}"#)).unwrap();
+        assert!(newer.to_json().starts_with(r#"{"schema":2,"engagement""#), "{}", newer.to_json());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-export { Engagement, version, responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases } from "./coachflow.js";
+export { Engagement, version, responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine } from "./coachflow.js";
 export type * from "./coachflow.js";
 import type { BoundaryCode, Finding, RuleCode } from "./coachflow.js";
 

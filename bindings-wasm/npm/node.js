@@ -4,5 +4,5 @@ import { initSync } from "./coachflow.js";
 
 initSync({ module: readFileSync(new URL("./coachflow_bg.wasm", import.meta.url)) });
 
-export { Engagement, version, responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases } from "./coachflow.js";
+export { Engagement, version, responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine } from "./coachflow.js";
 export { CoachflowError } from "./errors.js";

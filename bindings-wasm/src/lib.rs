@@ -102,6 +102,13 @@ pub fn process_phases() -> Result<JsValue, JsValue> {
     to_js(&coachflow::guide::process_phases())
 }
 
+/// The stage machine as an XState (v5) machine config, the same as `coachflow diagram
+/// --format xstate`: each transition's guard is `rules_hold` with the rules it stands for.
+#[wasm_bindgen(js_name = xstateMachine, unchecked_return_type = "Record<string, unknown>")]
+pub fn xstate_machine() -> Result<JsValue, JsValue> {
+    to_js(&coachflow::xstate_machine())
+}
+
 /// The version of the coachflow package, such as `0.1.0`.
 #[wasm_bindgen]
 pub fn version() -> String {

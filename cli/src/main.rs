@@ -53,6 +53,15 @@ fn read_phase(name: &str) -> Result<coachflow::PartnershipPhase, String> {
     coachflow::boundary::parse_phase(name).map_err(|error| error.message)
 }
 
+/// Formats of the stage diagram.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiagramFormat {
+    /// A Mermaid state diagram.
+    Mermaid,
+    /// An XState (v5) machine config, as JSON.
+    Xstate,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Keep engagements in a database (SQLite by default, PostgreSQL for platforms): import,
@@ -136,9 +145,15 @@ enum Command {
         #[arg(long)]
         record: String,
     },
-    /// Print the stage machine as a Mermaid state diagram.
-    #[command(after_help = "Example:\n  coachflow diagram > stages.mmd")]
-    Diagram,
+    /// Print the stage machine as a Mermaid state diagram, or as an XState machine config.
+    #[command(
+        after_help = "Examples:\n  coachflow diagram > stages.mmd\n  coachflow diagram --format xstate > machine.json"
+    )]
+    Diagram {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiagramFormat::Mermaid)]
+        format: DiagramFormat,
+    },
     /// Print the tables of rules and of rule codes (Markdown), as in docs/rules.md.
     #[command(after_help = "Example:\n  coachflow codes | grep session")]
     Codes,
@@ -226,7 +241,12 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
         Command::Explain { input, engagement, participant, record } => {
             explain(&input, &engagement, &participant, &record, out)
         }
-        Command::Diagram => out.write_all(coachflow::mermaid_diagram().as_bytes()).map(|()| true),
+        Command::Diagram { format: DiagramFormat::Mermaid } => {
+            out.write_all(coachflow::mermaid_diagram().as_bytes()).map(|()| true)
+        }
+        Command::Diagram { format: DiagramFormat::Xstate } => {
+            writeln!(out, "{:#}", coachflow::xstate_machine()).map(|()| true)
+        }
         Command::Codes => write!(out, "{}\n{}", reference::rules_table(), reference::codes_table()).map(|()| true),
         Command::Guide { json: true, .. } => writeln!(out, "{}", coachflow::guide::guide_json()).map(|()| true),
         Command::Guide { role, step, phase, .. } => {
@@ -520,6 +540,20 @@ mod tests {
     fn limits_only_on_commands_that_read_a_log() {
         assert!(Cli::try_parse_from(["coachflow", "diagram", "--limits", "{}"]).is_err());
         assert!(Cli::try_parse_from(["coachflow", "metrics", "log.jsonl", "--limits", "{}"]).is_ok());
+    }
+
+    #[test]
+    fn diagram_prints_mermaid_by_default_and_the_xstate_config_as_json_when_asked() {
+        let printed = |args: &[&str]| {
+            let mut out = Vec::new();
+            assert!(run(Cli::try_parse_from(args).unwrap().command, &mut out).unwrap());
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(printed(&["coachflow", "diagram"]), coachflow::mermaid_diagram());
+        let config: serde_json::Value =
+            serde_json::from_str(&printed(&["coachflow", "diagram", "--format", "xstate"])).unwrap();
+        assert_eq!(config, coachflow::xstate_machine());
+        assert!(Cli::try_parse_from(["coachflow", "diagram", "--format", "dot"]).is_err());
     }
 
     #[test]

@@ -76,8 +76,8 @@ pub mod log;
 
 pub use codes::{Code, UnknownCode};
 pub use engine::{
-    accepted_stages, mermaid_diagram, permitted_roles, Applied, Engagement, Guard, ReplayError, Requirement,
-    RestoreError, GUARDS,
+    accepted_stages, mermaid_diagram, permitted_roles, xstate_machine, Applied, Engagement, Guard, ReplayError,
+    Requirement, RestoreError, GUARDS, XSTATE_GUARD,
 };
 pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
 pub use event_log::EventLog;

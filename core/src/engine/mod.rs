@@ -33,7 +33,7 @@ mod table;
 
 pub(crate) use participants::THREE_WAY;
 pub use snapshot::RestoreError;
-pub use stages::{mermaid_diagram, Guard, GUARDS};
+pub use stages::{mermaid_diagram, xstate_machine, Guard, GUARDS, XSTATE_GUARD};
 pub use table::{accepted_stages, permitted_roles};
 
 use crate::codes::Code;

@@ -345,10 +345,96 @@ pub fn mermaid_diagram() -> String {
     out
 }
 
+/// The name of the one guard type [`xstate_machine`] uses: `params.rules` lists the rules
+/// that must hold for the transition.
+pub const XSTATE_GUARD: &str = "rules_hold";
+
+/// The stage machine as an XState (v5) machine config, generated from [`GUARDS`], for teams
+/// that inspect state machines with XState or Stately tooling.
+///
+/// States are the stages; the events are the two that change the stage, under their own
+/// `type` names, so a coachflow event can be sent to an XState actor as it is. Each
+/// transition's guard is `{ "type": "rules_hold", "params": { "rules": [...] } }`, naming the
+/// rules it stands for; an implementation of `rules_hold` asks coachflow (`check`, or
+/// `requirements` for the stage guards). Events that do not change the stage are left out.
+///
+/// ```
+/// let machine = coachflow::xstate_machine();
+/// assert_eq!(machine["initial"], "pre_work");
+/// let advance = &machine["states"]["coaching"]["on"]["stage_advanced"];
+/// assert_eq!(advance["target"], "final_review");
+/// assert_eq!(advance["guard"]["params"]["rules"], serde_json::json!(["T1", "S8", "S9", "S10"]));
+/// ```
+pub fn xstate_machine() -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let transition = |target: Stage, rules: Vec<Rule>| {
+        let description: Vec<String> = rules.iter().map(|rule| format!("{rule}: {}", rule.summary())).collect();
+        json!({
+            "target": target.as_str(),
+            "guard": { "type": XSTATE_GUARD, "params": { "rules": rules.iter().map(|rule| rule.as_str()).collect::<Vec<_>>() } },
+            "description": description.join("; "),
+        })
+    };
+    let mut states = Map::new();
+    for stage in Stage::ALL {
+        let mut state = Map::new();
+        if stage.is_terminal() {
+            state.insert("type".into(), json!("final"));
+        }
+        let mut on = Map::new();
+        if let Some(next) = stage.next() {
+            let mut rules = vec![Rule::T1];
+            rules.extend(GUARDS.iter().filter(|guard| guard.to == next).map(|guard| guard.rule));
+            on.insert("stage_advanced".into(), transition(next, rules));
+        }
+        if OPEN_STAGES.contains(stage) {
+            on.insert("engagement_discontinued".into(), transition(Stage::Discontinued, vec![Rule::D1]));
+        }
+        if !on.is_empty() {
+            state.insert("on".into(), Value::Object(on));
+        }
+        states.insert(stage.as_str().into(), Value::Object(state));
+    }
+    json!({
+        "id": "coachflow_engagement",
+        "description": "The stages of a supervisor-partnered coaching engagement (coachflow). \
+            The engagement enters pre_work with engagement_opened; other events do not change the stage.",
+        "initial": Stage::PreWork.as_str(),
+        "states": states,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::event::EventType;
+
+    #[test]
+    fn the_xstate_machine_names_every_guard_once_on_the_transition_into_its_stage() {
+        let machine = xstate_machine();
+        let states = machine["states"].as_object().unwrap();
+        assert_eq!(states.len(), Stage::ALL.len());
+        let mut named = Vec::new();
+        for stage in Stage::ALL {
+            let state = &states[stage.as_str()];
+            assert_eq!(state["type"] == "final", stage.is_terminal(), "{stage}");
+            if let Some(next) = stage.next() {
+                let advance = &state["on"]["stage_advanced"];
+                assert_eq!(advance["target"], next.as_str());
+                assert_eq!(advance["guard"]["type"], XSTATE_GUARD);
+                for rule in advance["guard"]["params"]["rules"].as_array().unwrap() {
+                    let rule = rule.as_str().unwrap();
+                    if let Some(guard) = GUARDS.iter().find(|guard| guard.rule.as_str() == rule) {
+                        assert_eq!(guard.to, next, "{rule}");
+                        named.push(guard.rule);
+                    }
+                }
+            }
+            let discontinue = &state["on"]["engagement_discontinued"];
+            assert_eq!(discontinue.is_null(), !OPEN_STAGES.contains(stage), "{stage}");
+        }
+        assert_eq!(named, GUARDS.iter().map(|guard| guard.rule).collect::<Vec<_>>());
+    }
 
     #[test]
     fn every_guard_targets_a_forward_stage_and_every_s_rule_has_a_guard() {

@@ -1,9 +1,12 @@
 //! One analytics record per engagement, computed only from the programme admin's view, so a
-//! table built from it can never hold confidential content.
+//! table built from it can never hold confidential content. It reads the parts of that view
+//! it needs, built by the same functions that build the view, without the rest; a property
+//! test compares it with metrics computed from the whole view.
 
 use crate::engine::Engagement;
 use crate::model::{EngagementLevel, GoalOutcome, Role, Stage};
-use crate::state::SessionStatus;
+use crate::state::{SessionStatus, StageEntry};
+use crate::views::{AdminSession, DiscontinuationFact};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -98,30 +101,58 @@ pub const METRICS_COLUMNS: &[&str] = &[
     "partnership_reviews",
 ];
 
-fn count(iter: impl Iterator<Item = bool>) -> u32 {
-    u32::try_from(iter.filter(|hit| *hit).count()).unwrap_or(u32::MAX)
+/// What analytics read: parts of the programme admin's view. [`Engagement::metrics`] builds
+/// them with the same functions that build that view's fields, and nothing else of it.
+struct AnalyticsParts<'a, Sessions, Outcomes> {
+    engagement: &'a str,
+    stage: Stage,
+    stage_history: &'a [StageEntry],
+    discontinuation: Option<DiscontinuationFact>,
+    sessions: Sessions,
+    latest_engagement_level: Option<EngagementLevel>,
+    goal_count: usize,
+    goal_outcomes: Outcomes,
+    partnership_reviews: usize,
 }
 
-impl Engagement {
-    /// The analytics record of this engagement.
-    pub fn metrics(&self) -> Metrics {
-        let view = self.analytics_view();
-        let history = &view.common.stage_history;
+impl Metrics {
+    fn of(parts: AnalyticsParts<'_, impl Iterator<Item = AdminSession>, impl Iterator<Item = GoalOutcome>>) -> Metrics {
+        let history = parts.stage_history;
         let entered = |stage: Stage| history.iter().find(|entry| entry.stage == stage).map(|entry| entry.at.date());
         let days = |stage: Stage| {
             let position = history.iter().position(|entry| entry.stage == stage)?;
             let (start, end) = (history.get(position)?, history.get(position + 1)?);
             Some((end.at.0 - start.at.0).num_seconds() as f64 / 86_400.0)
         };
-        let sessions = &view.sessions;
-        let ratings: Vec<f64> = sessions.iter().filter_map(|session| session.rating.map(f64::from)).collect();
-        let outcomes = |outcome: GoalOutcome| count(view.goal_outcomes.iter().map(|o| *o == outcome));
+        let (mut held, mut cancelled, mut cancelled_late, mut missed, mut rated, mut rating_sum) = (0, 0, 0, 0, 0, 0.0);
+        for session in parts.sessions {
+            match session.status {
+                SessionStatus::Held => held += 1,
+                SessionStatus::Cancelled => cancelled += 1,
+                SessionStatus::Missed => missed += 1,
+                _ => {}
+            }
+            cancelled_late += u32::from(session.late_cancellation);
+            if let Some(rating) = session.rating {
+                rated += 1;
+                rating_sum += f64::from(rating);
+            }
+        }
+        let (mut achieved, mut partially_achieved, mut not_achieved, mut dropped) = (0, 0, 0, 0);
+        for outcome in parts.goal_outcomes {
+            *match outcome {
+                GoalOutcome::Achieved => &mut achieved,
+                GoalOutcome::PartiallyAchieved => &mut partially_achieved,
+                GoalOutcome::NotAchieved => &mut not_achieved,
+                GoalOutcome::Dropped => &mut dropped,
+            } += 1;
+        }
         Metrics {
-            engagement: view.common.engagement.clone(),
-            stage: view.common.stage,
-            completed: view.common.stage == Stage::Completed,
-            discontinued: view.common.stage == Stage::Discontinued,
-            discontinued_by: view.common.discontinuation.as_ref().map(|fact| fact.initiated_by),
+            engagement: parts.engagement.to_owned(),
+            stage: parts.stage,
+            completed: parts.stage == Stage::Completed,
+            discontinued: parts.stage == Stage::Discontinued,
+            discontinued_by: parts.discontinuation.map(|fact| fact.initiated_by),
             entered_pre_work: entered(Stage::PreWork),
             entered_goal_setting: entered(Stage::GoalSetting),
             entered_coaching: entered(Stage::Coaching),
@@ -132,25 +163,84 @@ impl Engagement {
             days_goal_setting: days(Stage::GoalSetting),
             days_coaching: days(Stage::Coaching),
             days_final_review: days(Stage::FinalReview),
-            sessions_held: count(sessions.iter().map(|s| s.status == SessionStatus::Held)),
-            sessions_cancelled: count(sessions.iter().map(|s| s.status == SessionStatus::Cancelled)),
-            sessions_cancelled_late: count(sessions.iter().map(|s| s.late_cancellation)),
-            sessions_missed: count(sessions.iter().map(|s| s.status == SessionStatus::Missed)),
-            mean_session_rating: (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64),
-            latest_engagement_level: view.engagement_levels.last().map(|fact| fact.level),
-            goals: u32::try_from(view.goal_count).unwrap_or(u32::MAX),
-            goals_achieved: outcomes(GoalOutcome::Achieved),
-            goals_partially_achieved: outcomes(GoalOutcome::PartiallyAchieved),
-            goals_not_achieved: outcomes(GoalOutcome::NotAchieved),
-            goals_dropped: outcomes(GoalOutcome::Dropped),
-            partnership_reviews: u32::try_from(view.partnership_reviews).unwrap_or(u32::MAX),
+            sessions_held: held,
+            sessions_cancelled: cancelled,
+            sessions_cancelled_late: cancelled_late,
+            sessions_missed: missed,
+            mean_session_rating: (rated > 0).then(|| rating_sum / f64::from(rated)),
+            latest_engagement_level: parts.latest_engagement_level,
+            goals: u32::try_from(parts.goal_count).unwrap_or(u32::MAX),
+            goals_achieved: achieved,
+            goals_partially_achieved: partially_achieved,
+            goals_not_achieved: not_achieved,
+            goals_dropped: dropped,
+            partnership_reviews: u32::try_from(parts.partnership_reviews).unwrap_or(u32::MAX),
         }
     }
 }
 
+impl Engagement {
+    /// The analytics record of this engagement: computed from the parts of the programme
+    /// admin's view it needs (built as that view builds them), so it never holds more.
+    pub fn metrics(&self) -> Metrics {
+        Metrics::of(AnalyticsParts {
+            engagement: self.id(),
+            stage: self.stage(),
+            stage_history: self.stage_history(),
+            discontinuation: self.discontinuation_fact(),
+            sessions: self.admin_sessions(),
+            latest_engagement_level: self.level_facts().next_back().map(|fact| fact.level),
+            goal_count: self.goals().len(),
+            goal_outcomes: self.goal_outcomes(),
+            partnership_reviews: self.partnership_reviews().len(),
+        })
+    }
+}
+
+/// The random engagements of the property tests.
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::common;
+    use proptest::prelude::*;
+
+    /// The metrics as computed from the whole programme admin's view.
+    fn from_the_whole_view(engagement: &Engagement) -> Metrics {
+        let view = engagement.analytics_view();
+        Metrics::of(AnalyticsParts {
+            engagement: &view.common.engagement,
+            stage: view.common.stage,
+            stage_history: &view.common.stage_history,
+            discontinuation: view.common.discontinuation.clone(),
+            sessions: view.sessions.iter().cloned(),
+            latest_engagement_level: view.engagement_levels.last().map(|fact| fact.level),
+            goal_count: view.goal_count,
+            goal_outcomes: view.goal_outcomes.iter().copied(),
+            partnership_reviews: view.partnership_reviews,
+        })
+    }
+
+    proptest! {
+        /// The metrics equal those computed from the whole programme admin's view, after
+        /// every event of random engagements.
+        #[test]
+        fn metrics_are_what_the_whole_programme_admin_view_gives((prefix, tail) in common::arb_sequence()) {
+            let full = common::full_engagement();
+            let mut engagement = Engagement::new("v-1");
+            for raw in full.iter().take(prefix).chain(tail.iter()) {
+                if let Ok(event) = crate::Event::from_value(raw) {
+                    if engagement.apply(event).is_ok() {
+                        prop_assert_eq!(engagement.metrics(), from_the_whole_view(&engagement));
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn columns_name_every_field_in_order() {

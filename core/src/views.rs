@@ -423,9 +423,7 @@ impl Engagement {
                 reviewed_on: agreement.reviewed_on,
                 limits: agreement.limits.clone(),
             }),
-            discontinuation: self
-                .discontinuation()
-                .map(|ended| DiscontinuationFact { initiated_by: ended.initiated_by, at: ended.at }),
+            discontinuation: self.discontinuation_fact(),
             process: ProcessFacts {
                 orientation_completed_at: self.orientation_completed_at(),
                 preliminary_discussions_held: self.preliminary_discussions().iter().map(|note| note.at).collect(),
@@ -505,7 +503,7 @@ impl Engagement {
                     evidence: goal.assessment.as_ref().and_then(|assessment| assessment.evidence.clone()),
                 })
                 .collect(),
-            engagement_levels: self.level_facts(),
+            engagement_levels: self.level_facts().collect(),
             preliminary_discussions: self.preliminary_discussions().to_vec(),
             progress_feedback: self.progress_feedback().to_vec(),
             summaries: self.summaries().to_vec(),
@@ -518,21 +516,10 @@ impl Engagement {
     fn program_admin_view(&self, viewer: &str) -> ProgramAdminView {
         ProgramAdminView {
             common: self.common_view(viewer),
-            sessions: self
-                .sessions()
-                .iter()
-                .map(|session| AdminSession {
-                    number: session.number,
-                    starts_at: session.starts_at,
-                    status: session.status,
-                    ended_at: session.ended_at,
-                    late_cancellation: session.cancellation.as_ref().is_some_and(|cancellation| cancellation.late),
-                    rating: self.session_rating(session),
-                })
-                .collect(),
+            sessions: self.admin_sessions().collect(),
             goal_count: self.goals().len(),
-            goal_outcomes: self.goals().iter().filter_map(|goal| goal.assessment.as_ref().map(|a| a.outcome)).collect(),
-            engagement_levels: self.level_facts(),
+            goal_outcomes: self.goal_outcomes().collect(),
+            engagement_levels: self.level_facts().collect(),
             disclosures: self
                 .disclosures()
                 .iter()
@@ -548,13 +535,39 @@ impl Engagement {
     }
 
     /// The programme admin's view whether or not the engagement has an admin: what
-    /// analytics may be computed from.
+    /// analytics may be computed from (`metrics` builds only the parts it reads; its tests
+    /// compare with the whole view).
+    #[cfg(test)]
     pub(crate) fn analytics_view(&self) -> ProgramAdminView {
         self.program_admin_view("")
     }
 
-    fn level_facts(&self) -> Vec<LevelFact> {
-        self.engagement_levels().iter().map(|rating| LevelFact { level: rating.level, at: rating.at }).collect()
+    /// That the engagement was discontinued, by whom and when: the `discontinuation` of
+    /// every view.
+    pub(crate) fn discontinuation_fact(&self) -> Option<DiscontinuationFact> {
+        self.discontinuation().map(|ended| DiscontinuationFact { initiated_by: ended.initiated_by, at: ended.at })
+    }
+
+    /// The `sessions` of the programme admin's view.
+    pub(crate) fn admin_sessions(&self) -> impl Iterator<Item = AdminSession> + '_ {
+        self.sessions().iter().map(|session| AdminSession {
+            number: session.number,
+            starts_at: session.starts_at,
+            status: session.status,
+            ended_at: session.ended_at,
+            late_cancellation: session.cancellation.as_ref().is_some_and(|cancellation| cancellation.late),
+            rating: self.session_rating(session),
+        })
+    }
+
+    /// The `goal_outcomes` of the programme admin's view.
+    pub(crate) fn goal_outcomes(&self) -> impl Iterator<Item = GoalOutcome> + '_ {
+        self.goals().iter().filter_map(|goal| goal.assessment.as_ref().map(|assessment| assessment.outcome))
+    }
+
+    /// The `engagement_levels` of the supervisor's and the programme admin's views.
+    pub(crate) fn level_facts(&self) -> impl DoubleEndedIterator<Item = LevelFact> + '_ {
+        self.engagement_levels().iter().map(|rating| LevelFact { level: rating.level, at: rating.at })
     }
 
     fn session_rating(&self, session: &Session) -> Option<u8> {

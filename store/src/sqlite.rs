@@ -99,11 +99,11 @@ impl Sqlite {
         set_autocheckpoint(0);
         let result = std::thread::scope(|scope| {
             scope.spawn(move || {
-                // Once more at the end, so that readers find the pages in the file.
                 let checkpoint = || checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(Duration::from_millis(100)) {
                     let _ = checkpoint();
                 }
+                // Once more at the end, so that readers find the pages in the file.
                 let _ = checkpoint();
             });
             let result = work();

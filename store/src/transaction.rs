@@ -242,12 +242,12 @@ pub(crate) fn check_version(version: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The position of each engagement's first event among events stored from position `first`
-/// on (the engagement's first position when its row is new).
 /// A hash map with a fast hasher: its keys are engagement ids and keys, which the store's
 /// caller chose to trust with its database.
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// The position of each engagement's first event among events stored from position `first`
+/// on (the engagement's first position when its row is new).
 pub(crate) fn first_positions<'a>(first: i64, events: &'a [NewEvent<'a>]) -> HashMap<&'a str, i64> {
     let mut positions = HashMap::default();
     for (position, event) in (first..).zip(events) {

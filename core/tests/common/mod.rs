@@ -28,12 +28,14 @@ const STEPS: &[&str] = &[
     "made_up",
 ];
 
+const LEVELS: [&str; 3] = ["low", "moderate", "high"];
+
 /// One random event, built from a template and small random choices.
 pub fn random_event(template: u8, actor: usize, number: u32, pick: usize, minutes: i64, base: i64) -> Value {
     let at = chrono::DateTime::from_timestamp(base + minutes * 60, 0).unwrap().to_rfc3339();
     let actor = ACTORS[actor % ACTORS.len()];
     let mut event = json!({"engagement": "v-1", "at": at, "actor": actor});
-    let payload = match template % 24 {
+    let payload = match template % 25 {
         0 => json!({"type": "stage_advanced", "to": STAGES[pick % STAGES.len()]}),
         1 => json!({"type": "session_scheduled", "session": number, "starts_at": at}),
         2 => json!({"type": "session_started", "session": number, "attendees": [ACTORS[pick % 4], "cleo", "kim"]}),
@@ -67,6 +69,7 @@ pub fn random_event(template: u8, actor: usize, number: u32, pick: usize, minute
         20 => json!({"type": "responsibilities_acknowledged"}),
         21 => json!({"type": "session_rescheduled", "session": number, "starts_at": at}),
         22 => json!({"type": "goal_progress_noted", "goal": format!("g{pick}"), "note": "n", "percent": pick * 30}),
+        23 => json!({"type": "engagement_level_rated", "level": LEVELS[pick % LEVELS.len()]}),
         _ => json!({"type": "no_such_type"}),
     };
     event.as_object_mut().unwrap().extend(payload.as_object().unwrap().clone());

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, Mapping, TypedDict, Union
 
-# Plain assignments (not `X: TypeAlias = ...` or `A | B`), so that the package imports on
-# Python 3.9, the oldest it supports.
+# Plain assignments (not `X: TypeAlias = ...` or `A | B`): the package imported on Python 3.9
+# when these were written, and plain assignments read the same on every version.
 Stage = Literal["pre_work", "goal_setting", "coaching", "final_review", "completed", "discontinued"]
 """An engagement stage, in the contract's snake_case spelling."""
 

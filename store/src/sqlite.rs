@@ -65,7 +65,8 @@ impl Sqlite {
     pub(crate) fn open(path: &str) -> Result<Sqlite, StoreError> {
         let mut connection = Connection::open(path).map_err(failed)?;
         connection.busy_timeout(Duration::from_secs(30)).map_err(failed)?;
-        if path != ":memory:" {
+        let file = (path != ":memory:").then(|| path.to_owned());
+        if file.is_some() {
             // `journal_mode` answers with the mode; reading it is what runs it.
             connection.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(failed)?;
         }
@@ -80,8 +81,7 @@ impl Sqlite {
             .map_err(failed)?;
         connection.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES).map_err(failed)?;
         migrate(&mut connection)?;
-        let path = (path != ":memory:").then(|| path.to_owned());
-        Ok(Sqlite { connection: Mutex::new(connection), path })
+        Ok(Sqlite { connection: Mutex::new(connection), path: file })
     }
 
     /// Runs `work` (an import) with the WAL copied back into the database file by another

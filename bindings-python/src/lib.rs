@@ -462,6 +462,16 @@ impl Engagement {
         })
     }
 
+    /// The log as `viewer` may hold it, as a list of dicts: everything their view does not
+    /// show replaced by placeholders, so that another process can check their events
+    /// without anyone else's content.
+    fn redacted_log<'py>(&self, py: Python<'py>, viewer: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.read(py, |engagement| match engagement.redacted_log(viewer) {
+            Ok(events) => to_python(py, &events),
+            Err(finding) => Err(raise(py, finding)),
+        })
+    }
+
     /// What the (first) participant with this role may see, as a dict.
     fn view_as<'py>(&self, py: Python<'py>, role: &str) -> PyResult<Bound<'py, PyAny>> {
         let role = boundary::parse_role(role).map_err(|error| raise(py, error))?;
@@ -638,6 +648,12 @@ fn process_phases(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     to_python(py, &coachflow::guide::process_phases())
 }
 
+/// The JSON Schema (draft 2020-12) of an event: the envelope and every event type, as a dict.
+#[pyfunction]
+fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_python(py, &coachflow::event::json_schema())
+}
+
 /// How Python itself prints `value` (`'text'`, `None`, `True`, `['a', 'b']`).
 fn python_repr<'py>(py: Python<'py>, value: impl IntoPyObject<'py>) -> PyResult<String> {
     Ok(value.into_bound_py_any(py)?.repr()?.to_string())
@@ -660,6 +676,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(partnership_prompts, module)?)?;
     module.add_function(wrap_pyfunction!(partnering_signals, module)?)?;
     module.add_function(wrap_pyfunction!(process_phases, module)?)?;
+    module.add_function(wrap_pyfunction!(schema, module)?)?;
     let names = |all: Vec<&'static str>| PyTuple::new(py, all);
     module.add("STAGES", names(coachflow::Stage::ALL.iter().map(|stage| stage.as_str()).collect())?)?;
     module.add("ROLES", names(coachflow::Role::ALL.iter().map(|role| role.as_str()).collect())?)?;

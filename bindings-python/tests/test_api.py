@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,22 @@ def test_views_hide_session_content_from_the_supervisor(completed_log: list[dict
     assert "CANARY-SESSION" not in json.dumps(supervisor)
     with pytest.raises(coachflow.RuleViolation) as raised:
         engagement.view("stranger")
+    assert raised.value.code == "not_a_participant"
+
+
+def test_redacted_logs_hold_only_their_viewers_view(completed_log: list[dict[str, Any]]) -> None:
+    engagement = coachflow.Engagement.replay(completed_log)
+    for viewer in ("cleo", "sam", "kim", "hr"):
+        redacted = engagement.redacted_log(viewer)
+        view = json.dumps(engagement.view(viewer))
+        markers = set(re.findall(r"CANARY-[A-Z0-9-]+", json.dumps(redacted)))
+        assert markers <= set(re.findall(r"CANARY-[A-Z0-9-]+", view)), viewer
+        replayed = coachflow.Engagement.replay(redacted)
+        assert (replayed.stage, len(redacted)) == (engagement.stage, len(completed_log))
+    assert "CANARY-MOOD" not in json.dumps(engagement.redacted_log("sam"))
+    assert "CANARY-MOOD" in json.dumps(engagement.redacted_log("cleo"))
+    with pytest.raises(coachflow.RuleViolation) as raised:
+        engagement.redacted_log("stranger")
     assert raised.value.code == "not_a_participant"
 
 

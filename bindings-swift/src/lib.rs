@@ -345,6 +345,15 @@ impl Engagement {
     pub fn to_jsonl(&self) -> String {
         self.lock().to_jsonl()
     }
+
+    /// The log as `viewer` may hold it, as JSON Lines: everything their view does not show
+    /// replaced by placeholders (`docs/views.md`, "Redacted logs").
+    pub fn redacted_log_jsonl(&self, viewer: String) -> Result<String, CoachflowError> {
+        guarded(|| {
+            let events = self.lock().redacted_log(&viewer).map_err(raise)?;
+            Ok(events.iter().map(|event| event.to_json() + "\n").collect())
+        })
+    }
 }
 
 /// What `role` commits to, as JSON (the coaching guide).
@@ -369,6 +378,12 @@ pub fn partnership_prompts_json(phase: String) -> Result<String, CoachflowError>
 #[uniffi::export]
 pub fn partnering_signals_json() -> Result<String, CoachflowError> {
     guarded(|| json(&coachflow::guide::partnering_signals()))
+}
+
+/// The JSON Schema (draft 2020-12) of an event: the envelope and every event type.
+#[uniffi::export]
+pub fn schema_json() -> Result<String, CoachflowError> {
+    guarded(|| json(&coachflow::event::json_schema()))
 }
 
 /// The five phases of the coaching process, as JSON.

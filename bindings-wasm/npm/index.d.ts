@@ -1,4 +1,7 @@
 export { Engagement, version, responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine } from "./coachflow.js";
+
+/** The JSON Schema (draft 2020-12) of an event: the envelope and every event type, as `coachflow schema` prints it. */
+export declare function schema(): Record<string, unknown>;
 export type * from "./coachflow.js";
 import type { BoundaryCode, Finding, RuleCode } from "./coachflow.js";
 

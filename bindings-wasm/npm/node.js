@@ -5,4 +5,5 @@ import { initSync } from "./coachflow.js";
 initSync({ module: readFileSync(new URL("./coachflow_bg.wasm", import.meta.url)) });
 
 export { Engagement, version, responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine } from "./coachflow.js";
+export { schema } from "./schema.js";
 export { CoachflowError } from "./errors.js";

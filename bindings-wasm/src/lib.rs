@@ -16,22 +16,14 @@ pub use typescript::typescript_definitions;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("../types/coachflow-types.d.ts");
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn console_error(message: &str);
-}
-
-/// Runs when the module is instantiated: reports any panic on the console before the module
-/// traps, so it never fails silently. (No known input panics; the hook is the last defence.)
+/// Runs when the module is instantiated. Participant ids are compared after NFKC; the
+/// JavaScript engine has the Unicode tables, so the module does not carry them.
+///
+/// The module is built with `panic = "immediate-abort"` (scripts/build-wasm): a
+/// panic, which no known input causes, traps at once and the call throws a `RuntimeError`.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // Participant ids are compared after NFKC; the JavaScript engine has the Unicode tables,
-    // so the module does not carry them.
     coachflow::boundary::set_nfkc_normalizer(|text| String::from(js_sys::JsString::from(text).normalize("NFKC")));
-    std::panic::set_hook(Box::new(|info| {
-        console_error(&format!("coachflow failed internally ({info}); this is a bug, please report it"));
-    }));
 }
 
 /// Builds the thrown value from the binding protocol's error payload: an `Error` named
@@ -232,6 +224,13 @@ impl Engagement {
     #[wasm_bindgen(unchecked_return_type = "Metrics")]
     pub fn metrics(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.metrics())
+    }
+
+    /// The log as `viewer` may hold it: everything their view does not show replaced by
+    /// placeholders, so that a browser can check their events without anyone else's content.
+    #[wasm_bindgen(js_name = redactedLog, unchecked_return_type = "EngagementEvent[]")]
+    pub fn redacted_log(&self, viewer: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.redacted_log(viewer).map_err(throw)?)
     }
 
     /// Whether `viewer` may see `record`, and why.

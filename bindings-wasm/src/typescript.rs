@@ -127,6 +127,19 @@ mod tests {
         assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
     }
 
+    /// The package ships the schema as data (`event.schema.json`, and `schema()` in
+    /// `schema.js` made from it by scripts/build-wasm): the generator stays out of the module.
+    #[test]
+    fn the_shipped_schema_is_the_cores() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/npm/event.schema.json");
+        let generated = format!("{:#}\n", coachflow::event::json_schema());
+        if std::env::var_os("COACHFLOW_BLESS").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap();
+        assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
+    }
+
     #[test]
     fn names_are_pascal_cased() {
         assert_eq!(pascal_case("engagement_opened"), "EngagementOpened");

@@ -112,6 +112,21 @@ test("allowedEvents, obligations, views, metrics, explainVisibility", () => {
   assert.deepEqual([answer.visible, answer.reason], [false, "not_visible"]);
 });
 
+test("redactedLog holds only what its viewer's view shows and replays to the same stage", () => {
+  const engagement = Engagement.replay(completedLog);
+  const markers = (value) => new Set(JSON.stringify(value).match(/CANARY-[A-Z0-9-]+/g) ?? []);
+  for (const viewer of ["cleo", "sam", "kim", "hr"]) {
+    const redacted = engagement.redactedLog(viewer);
+    const shown = markers(engagement.view(viewer));
+    assert.deepEqual([...markers(redacted)].filter((marker) => !shown.has(marker)), [], viewer);
+    const replayed = Engagement.replay(redacted);
+    assert.deepEqual([replayed.stage, replayed.eventCount], [engagement.stage, engagement.eventCount]);
+  }
+  assert.ok(!JSON.stringify(engagement.redactedLog("sam")).includes("CANARY-MOOD"));
+  assert.ok(JSON.stringify(engagement.redactedLog("cleo")).includes("CANARY-MOOD"));
+  assert.equal(thrown(() => engagement.redactedLog("stranger")).code, "not_a_participant");
+});
+
 test("hostile input becomes CoachflowError or a violation, never a crash", () => {
   const engagement = new Engagement("h");
   let deep = null;

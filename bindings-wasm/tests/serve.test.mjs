@@ -1,25 +1,28 @@
-// The example server serves the page, the package and the sample log, and nothing else.
+// The example's two sites: the app serves the app and the platform's address, the platform
+// serves the platform and the sample log; neither serves anything else, and the app's site
+// never serves the log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "../../examples/web/serve.mjs";
 
-test("the example server serves only the example and the package", async () => {
-  const server = await serve(0);
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const get = (path) => fetch(base + path, { redirect: "manual" });
+test("each site of the example serves only its own files", async () => {
+  const sites = await serve(0);
+  const app = (path) => fetch(`http://127.0.0.1:${sites.app.address().port}${path}`, { redirect: "manual" });
+  const platform = (path) => fetch(`http://127.0.0.1:${sites.platform.address().port}${path}`, { redirect: "manual" });
   try {
-    assert.equal((await get("/examples/web/")).status, 200);
-    assert.equal((await get("/bindings-wasm/pkg/coachflow_bg.wasm")).status, 200);
-    assert.equal((await get("/examples/sample-engagement.jsonl")).status, 200);
-    for (const hidden of ["/.git/config", "/Cargo.toml", "/examples/web/../../Cargo.toml", "/examples/%2e%2e/Cargo.toml", "/core/src/lib.rs"]) {
-      assert.equal((await get(hidden)).status, 404, hidden);
+    for (const path of ["/", "/style.css", "/dist/app.js", "/dist/coachflow_bg.wasm"]) {
+      assert.equal((await app(path)).status, 200, path);
     }
-    for (const folder of ["/examples/web", "/"]) {
-      const response = await get(folder);
-      assert.equal(response.status, 301, folder);
-      assert.equal(response.headers.get("location"), "/examples/web/");
+    assert.deepEqual(await (await app("/platform.json")).json(), { origin: `http://127.0.0.1:${sites.platform.address().port}` });
+    for (const path of ["/platform.html", "/dist/platform.js", "/sample-engagement.jsonl"]) {
+      assert.equal((await platform(path)).status, 200, path);
+      assert.equal((await app(path)).status, 404, `the app's site serves ${path}`);
+    }
+    for (const hidden of ["/.git/config", "/../../Cargo.toml", "/%2e%2e/serve.mjs", "/serve.mjs", "/src/app.js", "/package.json"]) {
+      assert.equal((await app(hidden)).status, 404, hidden);
+      assert.equal((await platform(hidden)).status, 404, hidden);
     }
   } finally {
-    server.close();
+    sites.close();
   }
 });

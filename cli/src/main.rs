@@ -154,6 +154,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagramFormat::Mermaid)]
         format: DiagramFormat,
     },
+    /// Print the JSON Schema (draft 2020-12) of an event line: the envelope and every event
+    /// type, for validators and form builders on other stacks.
+    #[command(after_help = "Example:\n  coachflow schema > coachflow-event.schema.json")]
+    Schema,
     /// Print the tables of rules and of rule codes (Markdown), as in docs/rules.md.
     #[command(after_help = "Example:\n  coachflow codes | grep session")]
     Codes,
@@ -247,6 +251,7 @@ fn run(command: Command, out: &mut impl Write) -> io::Result<bool> {
         Command::Diagram { format: DiagramFormat::Xstate } => {
             writeln!(out, "{:#}", coachflow::xstate_machine()).map(|()| true)
         }
+        Command::Schema => writeln!(out, "{:#}", coachflow::event::json_schema()).map(|()| true),
         Command::Codes => write!(out, "{}\n{}", reference::rules_table(), reference::codes_table()).map(|()| true),
         Command::Guide { json: true, .. } => writeln!(out, "{}", coachflow::guide::guide_json()).map(|()| true),
         Command::Guide { role, step, phase, .. } => {
@@ -542,13 +547,20 @@ mod tests {
         assert!(Cli::try_parse_from(["coachflow", "metrics", "log.jsonl", "--limits", "{}"]).is_ok());
     }
 
+    fn printed(args: &[&str]) -> String {
+        let mut out = Vec::new();
+        assert!(run(Cli::try_parse_from(args).unwrap().command, &mut out).unwrap());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn schema_prints_the_cores_json_schema() {
+        let schema: serde_json::Value = serde_json::from_str(&printed(&["coachflow", "schema"])).unwrap();
+        assert_eq!(schema, coachflow::event::json_schema());
+    }
+
     #[test]
     fn diagram_prints_mermaid_by_default_and_the_xstate_config_as_json_when_asked() {
-        let printed = |args: &[&str]| {
-            let mut out = Vec::new();
-            assert!(run(Cli::try_parse_from(args).unwrap().command, &mut out).unwrap());
-            String::from_utf8(out).unwrap()
-        };
         assert_eq!(printed(&["coachflow", "diagram"]), coachflow::mermaid_diagram());
         let config: serde_json::Value =
             serde_json::from_str(&printed(&["coachflow", "diagram", "--format", "xstate"])).unwrap();

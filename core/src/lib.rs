@@ -62,6 +62,7 @@ mod metrics;
 mod model;
 mod obligations;
 mod record;
+mod redact;
 mod rules;
 mod state;
 mod survey;
@@ -91,6 +92,7 @@ pub use model::{
 };
 pub use obligations::{Obligation, ObligationKind};
 pub use record::RecordRef;
+pub use redact::PLACEHOLDER;
 pub use rules::{rules_table, Rule};
 pub use state::{
     Action, ActionStatus, Assessment, CoachChange, ConfidentialityAgreement, ConsentGrant, Disclosure, Discontinuation,

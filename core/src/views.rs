@@ -574,7 +574,7 @@ impl Engagement {
         session.steps.iter().find_map(|step| step.rating)
     }
 
-    fn shared_with(&self, role: Role) -> SharedRecords {
+    pub(crate) fn shared_with(&self, role: Role) -> SharedRecords {
         let mut shared = SharedRecords::default();
         for grant in self.consents().iter().filter(|grant| grant.to == role) {
             match RecordRef::parse(&grant.record) {

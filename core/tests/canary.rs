@@ -672,3 +672,92 @@ proptest! {
         }
     }
 }
+
+/// A verdict as a reader compares it: accepted or not, with the codes and rules of its findings.
+fn verdict_codes(verdict: &Result<Vec<coachflow::Finding>, coachflow::Rejection>) -> (bool, Vec<String>) {
+    let findings = match verdict {
+        Ok(warnings) => warnings,
+        Err(rejection) => &rejection.violations,
+    };
+    (verdict.is_ok(), findings.iter().map(|finding| format!("{} {}", finding.code, finding.rule)).collect())
+}
+
+impl Walk {
+    /// `viewer`'s redacted log holds nothing their view does not show, replays, and answers
+    /// every event they may record as the whole log does.
+    fn check_redacted(&mut self, viewer: &str, role: Role) -> Result<(), String> {
+        let redacted = self.engagement.redacted_log(viewer).map_err(|finding| finding.to_string())?;
+        let text = redacted.iter().map(Event::to_json).collect::<Vec<_>>().join("\n");
+        let view = self.engagement.view(viewer).unwrap().to_json();
+        let mut secrets = self.secrets(Some(role), &view);
+        if matches!(role, Role::Coach | Role::ProgramAdmin) {
+            // Survey administrators know surveys and raters by recording them (docs/decisions.md).
+            let e = &self.engagement;
+            secrets.retain(|secret| !e.rater_responses().iter().any(|r| r.rater == *secret || r.survey == *secret));
+        }
+        if let Some(secret) = secrets.iter().find(|secret| text.contains(secret.as_str())) {
+            return Err(format!("{viewer} ({role}) finds {secret} in their redacted log:\n{text}"));
+        }
+        let replayed = Engagement::replay(redacted).map_err(|error| format!("{viewer}'s redacted log: {error}"))?;
+        if replayed.stage() != self.engagement.stage() {
+            return Err(format!("{viewer}: stage {} replayed as {}", self.engagement.stage(), replayed.stage()));
+        }
+        for stage in coachflow::Stage::ALL {
+            if replayed.requirements(*stage) != self.engagement.requirements(*stage) {
+                return Err(format!("{viewer}: the requirements of {stage} differ"));
+            }
+        }
+        if replayed.allowed_events(viewer) != self.engagement.allowed_events(viewer) {
+            return Err(format!("{viewer}: allowed events differ"));
+        }
+        let ids = self.ids();
+        for _ in 0..30 {
+            let template = self.candidate();
+            let kind = coachflow::EventType::from_name(template["type"].as_str().unwrap()).unwrap();
+            if !coachflow::permitted_roles(kind).contains(&role) {
+                continue;
+            }
+            let id = if ids.is_empty() || self.chance(20) {
+                INVENTED.to_owned()
+            } else {
+                ids[self.roll(ids.len() as u64) as usize].clone()
+            };
+            let event = self.filled(viewer, &template, &id);
+            let (whole, redacted) = (self.engagement.check(&event), replayed.check(&event));
+            if verdict_codes(&whole) != verdict_codes(&redacted) {
+                return Err(format!(
+                    "{viewer} ({role}): {} is {whole:?} on the whole log, {redacted:?} on the redacted one",
+                    event.to_json()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_redacted_log_holds_only_its_viewers_view_and_answers_like_the_whole_log(seed in any::<u64>()) {
+        let mut walk = Walk::new(seed);
+        walk.run();
+        if walk.chance(20) && !walk.engagement.stage().is_terminal() {
+            walk.emit(A, "coach_replaced", json!({"coach": "kai", "reason": "moved"}), vec![], false);
+        }
+        for viewer in [C, S, K, A, "kai"] {
+            let Some(role) = walk.engagement.role_of(viewer) else { continue };
+            if let Err(problem) = walk.check_redacted(viewer, role) {
+                return Err(TestCaseError::fail(problem));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_redacted_log_is_refused_to_someone_outside_the_engagement() {
+    let mut walk = Walk::new(7);
+    walk.run();
+    let refused = walk.engagement.redacted_log("stranger").unwrap_err();
+    assert_eq!(refused.code, coachflow::Code::NotAParticipant);
+}

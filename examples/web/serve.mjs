@@ -1,23 +1,36 @@
-// A static file server for the example page. It serves only the page, the npm package built
-// into bindings-wasm/pkg and the sample log; everything else in the repository answers 404.
-// `node examples/web/serve.mjs [port]`, then open the printed address (run scripts/build-wasm first).
+// Serves the example app as two sites on two ports, so that the browser itself keeps them
+// apart:
+// - the platform (platform.html): stands in for an HR platform's server. It keeps the whole
+//   engagement log (in its own origin's localStorage) and hands each person only their view
+//   and their redacted log.
+// - the app (index.html): one person's screen. It can reach nothing of the platform's but
+//   the messages the platform sends it, and it never loads the log itself.
+// `node examples/web/serve.mjs [port]` after `node examples/web/build.mjs`, then open the
+// printed address. The platform listens on the next port.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PAGE = "/examples/web/";
-/** URL paths that may be served: folders end with a slash, single files do not. */
-const SERVED = [PAGE, "/bindings-wasm/pkg/", "/examples/sample-engagement.jsonl"];
+const ROOT = fileURLToPath(new URL("./", import.meta.url));
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".jsonl": "text/plain", ".json": "application/json" };
 
-function isServed(path) {
-  return SERVED.some((allowed) => (allowed.endsWith("/") ? path.startsWith(allowed) : path === allowed));
-}
+/** The files each site serves, by URL path; everything else answers 404. */
+const APP_FILES = {
+  "/": "index.html",
+  "/style.css": "style.css",
+  "/dist/app.js": "dist/app.js",
+  "/dist/coachflow_bg.wasm": "dist/coachflow_bg.wasm",
+};
+const PLATFORM_FILES = {
+  "/platform.html": "platform.html",
+  "/dist/platform.js": "dist/platform.js",
+  "/dist/coachflow_bg.wasm": "dist/coachflow_bg.wasm",
+  "/sample-engagement.jsonl": "../sample-engagement.jsonl",
+};
 
-export function serve(port = 0) {
-  const server = createServer(async (request, response) => {
+function site(files, extra = {}) {
+  return createServer(async (request, response) => {
     let path;
     try {
       path = posix.normalize(decodeURIComponent(new URL(request.url, "http://localhost").pathname));
@@ -25,27 +38,51 @@ export function serve(port = 0) {
       response.writeHead(400).end("bad request");
       return;
     }
-    // A folder asked for without its slash (or the bare server) goes to the page's folder.
-    if (path === "/" || SERVED.includes(`${path}/`)) {
-      response.writeHead(301, { location: path === "/" ? PAGE : `${path}/` }).end();
+    if (path in extra) {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(extra[path]()));
       return;
     }
-    if (!isServed(path) || path.split("/").some((part) => part.startsWith("."))) {
+    const file = files[path];
+    if (!file) {
       response.writeHead(404).end("not found");
       return;
     }
-    const file = join(ROOT, path.endsWith("/") ? join(path, "index.html") : path);
     try {
-      const body = await readFile(file);
+      const body = await readFile(join(ROOT, file));
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
     } catch {
       response.writeHead(404).end("not found");
     }
   });
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
+
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}
+
+/**
+ * Starts the platform and the app. Port 0 picks free ports. Returns `{ app, platform, url,
+ * close() }` where `url` is the app's address.
+ */
+export async function serve(port = 0) {
+  const platform = await listen(site(PLATFORM_FILES), port === 0 ? 0 : port + 1);
+  const platformOrigin = `http://127.0.0.1:${platform.address().port}`;
+  const app = await listen(site(APP_FILES, { "/platform.json": () => ({ origin: platformOrigin }) }), port);
+  return {
+    app,
+    platform,
+    url: `http://127.0.0.1:${app.address().port}/`,
+    close() {
+      app.close();
+      platform.close();
+    },
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const server = await serve(Number(process.argv[2] ?? 8080));
-  console.log(`http://127.0.0.1:${server.address().port}${PAGE}`);
+  const { url } = await serve(Number(process.argv[2] ?? 8080));
+  console.log(url);
 }

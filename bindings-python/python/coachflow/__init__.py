@@ -39,6 +39,7 @@ from coachflow._native import (
     process_phases,
     read_lines,
     responsibilities,
+    schema,
     script_guide,
 )
 from coachflow.errors import CoachflowError, LogError, RuleViolation, StoreError
@@ -76,6 +77,7 @@ __all__ = [
     "process_phases",
     "read_lines",
     "responsibilities",
+    "schema",
     "script_guide",
     "to_arrow",
     "to_pandas",

@@ -26,6 +26,7 @@ __all__ = [
     "process_phases",
     "read_lines",
     "responsibilities",
+    "schema",
     "script_guide",
 ]
 
@@ -104,6 +105,7 @@ class Engagement:
     def allowed_events(self, participant: str) -> list[str]: ...
     def obligations(self, as_of: datetime.date | str, viewer: str) -> list[dict[str, Any]]: ...
     def view(self, participant: str) -> dict[str, Any]: ...
+    def redacted_log(self, viewer: str) -> list[dict[str, Any]]: ...
     def view_as(self, role: Role) -> dict[str, Any]: ...
     def metrics(self) -> dict[str, Any]: ...
     def explain_visibility(self, viewer: str, record: str) -> dict[str, Any]: ...
@@ -141,6 +143,9 @@ def partnering_signals() -> list[dict[str, str]]:
 
 def process_phases() -> list[dict[str, Any]]:
     """The five phases of the coaching process, with their ``stages`` and ``event_types``."""
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an event: the envelope and every event type."""
 
 @final
 class Store:

@@ -338,6 +338,12 @@ public final class Engagement: @unchecked Sendable {
 
     /// The log as JSON Lines.
     public func toJsonl() -> String { native.toJsonl() }
+
+    /// The log as `viewer` may hold it, as JSON Lines: everything their view does not show
+    /// replaced by placeholders. Replaying it checks the viewer's events as the whole log does.
+    public func redactedLog(viewer: String) throws -> String {
+        try translated { try native.redactedLogJsonl(viewer: viewer) }
+    }
 }
 
 /// A step of the built-in session script.

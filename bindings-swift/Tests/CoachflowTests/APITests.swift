@@ -93,6 +93,20 @@ final class APITests: XCTestCase {
         XCTAssertTrue(try done.explainVisibility(viewer: "sam", record: "session:1").contains(#""visible":false"#))
     }
 
+    func testARedactedLogReplaysWithoutWhatItsViewerMayNotSee() throws {
+        let done = try Engagement.replay(events: wholeEngagement(0))
+        let forSupervisor = try done.redactedLog(viewer: "sam")
+        XCTAssertFalse(forSupervisor.contains("CANARY-MOOD"))
+        XCTAssertTrue(try done.redactedLog(viewer: "cleo").contains("CANARY-MOOD"))
+        let replayed = try Engagement.replay(jsonLines: forSupervisor)
+        XCTAssertEqual(replayed.stage, done.stage)
+        XCTAssertEqual(done.stage, .completed)
+        XCTAssertEqual(replayed.eventCount, done.eventCount)
+        XCTAssertThrowsError(try done.redactedLog(viewer: "stranger")) { error in
+            XCTAssertEqual((error as? CoachflowError)?.code, "not_a_participant")
+        }
+    }
+
     func testHostileInputThrowsCoachflowErrorNeverCrashes() throws {
         let engagement = Engagement(id: "h")
         let hostile = [

@@ -31,6 +31,8 @@ mod snapshot;
 mod stages;
 mod table;
 
+pub(crate) use participants::INVISIBLE;
+
 pub(crate) use participants::THREE_WAY;
 pub use snapshot::RestoreError;
 pub use stages::{mermaid_diagram, xstate_machine, Guard, GUARDS, XSTATE_GUARD};

@@ -178,9 +178,23 @@ impl Engagement {
 /// Characters that make two ids look alike or hide in them: control characters, zero-width
 /// characters and the direction marks and overrides of bidirectional text.
 fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}' | '\u{180E}')
+    INVISIBLE.iter().any(|(first, last)| (*first..=*last).contains(&c))
 }
+
+/// The characters a participant id may not hold (rule O1): control, zero-width, direction
+/// and other invisible characters, as ranges of `char`.
+pub(crate) const INVISIBLE: &[(char, char)] = &[
+    ('\u{0000}', '\u{001F}'),
+    ('\u{007F}', '\u{009F}'),
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+];
 
 /// What an id is compared by for "one person, one role": its Unicode compatibility
 /// normalisation (NFKC) with case folded, so `Sam`, `sam` and a full-width `ｓａｍ` are one person.

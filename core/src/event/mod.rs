@@ -3,8 +3,10 @@
 //! object into an [`Event`] with precise rule codes (its building blocks are in `decode`).
 
 mod decode;
+mod json_schema;
 mod payloads;
 
+pub use json_schema::{json_schema, SCHEMA_ID};
 pub use payloads::*;
 
 use crate::codes::Code;

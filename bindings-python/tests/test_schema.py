@@ -52,5 +52,5 @@ def test_the_schema_accepts_exactly_the_events_the_parser_accepts() -> None:
         if validator.is_valid(event) == refused
     ]
     assert len(events) > 1500
-    assert sum(refused for _, _, refused in events) > 40
+    assert sum(refused for _, _, refused in events) >= 40
     assert disagreements == []

@@ -6,7 +6,7 @@
 // save a screenshot of each role's screen under target/test-output/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "../../examples/web/serve.mjs";
@@ -190,6 +190,7 @@ test("a whole engagement through the web app, each person with only their own sc
     await page.fill("#step-form-outcome", "a plan for handing over the review");
     await app.submit("#step-form-submit");
     assert.deepEqual(await page.$$eval("#script-steps li.done", (items) => items.map((item) => item.dataset.step)), ["check_in", "session_goal"]);
+    await app.screenshot("coachee-session-runner");
     await app.submit("#end-form-submit");
     await app.advance("final_review");
 
@@ -216,6 +217,10 @@ test("a whole engagement through the web app, each person with only their own sc
       await app.as(person);
       assert.equal(await page.getAttribute("#timeline li[aria-current=step]", "data-stage"), "completed", person);
       assert.equal((await app.everything()).includes(CANARY), sees, `${person} (${role}) ${sees ? "misses" : "holds"} the canary`);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+      const exported = readFileSync(await download.path(), "utf8");
+      assert.equal(exported.trim().split("\n").length, await page.evaluate(() => window.coachflowApp.engagement.eventCount), `${person}'s export has every event`);
+      assert.equal(exported.includes(CANARY), sees, `${person}'s export`);
       screenshots.push(await app.screenshot(role));
       assert.deepEqual(await app.accessibilityProblems(), [], `${role}'s screen`);
     }

@@ -39,6 +39,6 @@ test("the schema accepts exactly the events the parser accepts", () => {
     .filter(({ event, refused }) => validate(event) === refused)
     .map(({ where, refused }) => `${where}: the parser ${refused ? "refuses" : "accepts"} it, the schema does not`);
   assert.ok(events.length > 1500);
-  assert.ok(events.filter(({ refused }) => refused).length > 40);
+  assert.ok(events.filter(({ refused }) => refused).length >= 40);
   assert.deepEqual(disagreements, []);
 });

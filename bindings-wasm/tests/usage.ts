@@ -1,5 +1,5 @@
 // Type-checked (tsc --noEmit --strict) against the shipped .d.ts: the types are real, not `any`.
-import { Engagement, CoachflowError, partnershipPrompts, responsibilities, scriptGuide } from "../pkg/index.js";
+import { Engagement, CoachflowError, partnershipPrompts, responsibilities, schema, scriptGuide } from "../pkg/index.js";
 import type { CheckResult, EngagementEvent, Finding, Limits, PhaseChecks, Requirement, Role, Stage, View } from "../pkg/index.js";
 
 const opened: EngagementEvent = {
@@ -25,6 +25,8 @@ const unmet: string[] = checklist.filter((requirement) => !requirement.met).map(
 const role: Role = "supervisor";
 const view: View = engagement.viewAs(role);
 const stage: Stage = engagement.stage;
+const forSupervisor: EngagementEvent[] = engagement.redactedLog("sam");
+const eventSchema: Record<string, unknown> = schema();
 try {
   engagement.apply({ ...opened, type: "stage_advanced", to: "goal_setting" } as EngagementEvent);
 } catch (error) {

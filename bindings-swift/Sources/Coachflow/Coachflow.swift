@@ -346,6 +346,12 @@ public final class Engagement: @unchecked Sendable {
     }
 }
 
+/// The JSON Schema (draft 2020-12) of an event: the envelope and every event type, as
+/// `coachflow schema` prints it, for validators and form builders.
+public func schema() throws -> String {
+    try translated { try schemaJson() }
+}
+
 /// A step of the built-in session script.
 public enum SessionStep: String, CaseIterable, Codable, Sendable {
     case checkIn = "check_in"

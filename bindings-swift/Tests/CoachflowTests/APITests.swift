@@ -93,6 +93,14 @@ final class APITests: XCTestCase {
         XCTAssertTrue(try done.explainVisibility(viewer: "sam", record: "session:1").contains(#""visible":false"#))
     }
 
+    func testTheSchemaDescribesEveryEventType() throws {
+        let parsed = try JSONSerialization.jsonObject(with: Data(try schema().utf8)) as? [String: Any]
+        XCTAssertEqual(parsed?["$schema"] as? String, "https://json-schema.org/draft/2020-12/schema")
+        let definitions = parsed?["$defs"] as? [String: Any]
+        XCTAssertNotNil(definitions?["goal_agreed"])
+        XCTAssertNotNil(definitions?["script_step"])
+    }
+
     func testARedactedLogReplaysWithoutWhatItsViewerMayNotSee() throws {
         let done = try Engagement.replay(events: wholeEngagement(0))
         let forSupervisor = try done.redactedLog(viewer: "sam")

@@ -207,7 +207,9 @@ function control(name, given, id, people, required) {
  */
 function fieldsForm(prefix, properties, required, people) {
   const fields = [];
-  for (const [name, spec] of Object.entries(properties)) {
+  // Required fields first, in the order the contract declares them; then the optional ones.
+  const ordered = Object.entries(properties).sort(([a], [b]) => rank(required, a) - rank(required, b) || a.localeCompare(b));
+  for (const [name, spec] of ordered) {
     if (ENVELOPE.has(name) || name === "policy" || spec.const !== undefined) continue;
     const id = `${prefix}-${name}`;
     const made = control(name, spec, id, people, required.includes(name));
@@ -246,6 +248,11 @@ function fieldsForm(prefix, properties, required, people) {
       return unplaced;
     },
   };
+}
+
+function rank(required, name) {
+  const index = required.indexOf(name);
+  return index === -1 ? required.length : index;
 }
 
 /** Where a finding belongs when its message names no field. */
@@ -296,7 +303,7 @@ function nowAfter(lastAt) {
  * A complete event form: the fields, the findings list, and a submit button that is enabled
  * only while the draft would be accepted. `onSubmit(event)` records it.
  */
-function eventForm({ id, title, type, properties, required, extra = {}, context, submitLabel, onSubmit, prefixElements = [] }) {
+function eventForm({ id, title, type, properties, required, extra = {}, context, submitLabel, onSubmit, prefixElements = [], listFindings = true }) {
   const fields = fieldsForm(id, properties, required, context.people);
   const problems = el("ul", { class: "form-problems", id: `${id}-problems`, "aria-live": "polite" });
   const warnings = el("ul", { class: "warning", id: `${id}-warnings` });
@@ -304,7 +311,8 @@ function eventForm({ id, title, type, properties, required, extra = {}, context,
   const draft = () => ({ engagement: context.engagementId, at: nowAfter(context.lastAt), actor: context.viewer, type, ...extra, ...fields.values() });
   const validate = () => {
     const verdict = verdictOf(context.engagement, draft());
-    problems.replaceChildren(...findingList(fields.place(verdict.violations), "error"));
+    const unplaced = fields.place(verdict.violations);
+    problems.replaceChildren(...(listFindings ? findingList(unplaced, "error") : []));
     warnings.replaceChildren(...findingList(verdict.ok ? verdict.warnings : [], "warning"));
     submit.disabled = !verdict.ok;
     return verdict;
@@ -350,6 +358,7 @@ function checklist(context, view) {
   const advance = eventForm({
     id: "advance-form", title: `Advance to ${words(next)}`, type: "stage_advanced", properties: {}, required: [], extra: { to: next },
     context, submitLabel: `Advance to ${words(next).toLowerCase()}`, onSubmit: (event) => record(context.viewer, event),
+    listFindings: false, // the checklist above already says what is missing
   });
   queueMicrotask(advance.validate);
   return el("div", {},

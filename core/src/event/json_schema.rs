@@ -59,7 +59,7 @@ pub fn json_schema() -> Value {
             "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
         }),
     );
-    definitions.insert("policy".into(), policy());
+    definitions.insert("policy".into(), policy_schema());
     definitions
         .insert("action_item".into(), object("An action the coachee commits to.", "action_item", ActionItem::FIELDS));
     for event_type in EventType::ALL {
@@ -132,7 +132,7 @@ fn names<T: Copy>(values: &[T], name: fn(T) -> &'static str) -> Value {
     Value::from(values.iter().map(|value| name(*value)).collect::<Vec<_>>())
 }
 
-fn policy() -> Value {
+fn policy_schema() -> Value {
     let range = |low: u32, high: u32, description: &str| json!({"type": "integer", "minimum": low, "maximum": high, "description": description});
     let owners = names(&[Role::Coachee, Role::Coach], Role::as_str);
     json!({
@@ -330,6 +330,24 @@ mod tests {
         for (owner, field) in event_fields.chain(step_fields).filter(|(_, field)| field.name != "*") {
             assert!(field_schema(owner, field).is_object(), "{owner}.{}: {}", field.name, field.rust_type);
         }
+    }
+
+    /// The policy and the partnership phases are not declared with `payload!`: their schemas
+    /// must name exactly the fields serde reads.
+    #[test]
+    fn the_policy_and_phase_schemas_name_exactly_the_serialized_fields() {
+        let keys = |value: Value| value.as_object().map(|map| map.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let policy = crate::model::Policy { script: Some(Vec::new()), ..Default::default() };
+        assert_eq!(keys(serde_json::to_value(policy).unwrap()), keys(policy_schema()["properties"].clone()));
+        let phases = super::super::PhaseChecks {
+            opening: true,
+            checking_in: true,
+            meaning_making: true,
+            action_planning: true,
+            closing: true,
+        };
+        let field = FieldSpec { name: "phases", rust_type: "PhaseChecks", optional: false, description: "" };
+        assert_eq!(keys(serde_json::to_value(phases).unwrap()), keys(field_schema("partnership_reviewed", &field)["properties"].clone()));
     }
 
     #[test]

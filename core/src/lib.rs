@@ -92,7 +92,7 @@ pub use model::{
 };
 pub use obligations::{Obligation, ObligationKind};
 pub use record::RecordRef;
-pub use redact::PLACEHOLDER;
+pub use redact::REDACTED_TEXT;
 pub use rules::{rules_table, Rule};
 pub use state::{
     Action, ActionStatus, Assessment, CoachChange, ConfidentialityAgreement, ConsentGrant, Disclosure, Discontinuation,

@@ -5,11 +5,12 @@
 //! Every event keeps its place, `seq`, `at`, actor and type, so that replaying the redacted
 //! log gives the same stage, the same requirements and the same verdict for every event the
 //! viewer may record (`seq` and `at` findings included). What goes:
-//! - text the viewer's view does not show becomes [`PLACEHOLDER`] when the field is required
+//! - text the viewer's view does not show becomes [`REDACTED_TEXT`] when the field is required
 //!   and is left out when it is optional; a hidden list of texts becomes one placeholder;
 //! - an id the view does not show (a goal for a programme admin, an action, assessment or
 //!   survey not opened by consent, a rater for coachee and supervisor) becomes a pseudonym
-//!   such as `action-1`, the same for every mention;
+//!   such as `action-1`, the same for every mention (a rater's, for every mention in one
+//!   survey);
 //! - a hidden 360 response keeps no scores or comment and is filed under the `other` group;
 //! - `meta` is left out for everyone.
 //!
@@ -27,7 +28,7 @@ use crate::views::SharedRecords;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a hidden text reads as in a redacted log.
-pub const PLACEHOLDER: &str = "[redacted]";
+pub const REDACTED_TEXT: &str = "[redacted]";
 
 impl Engagement {
     /// The log with everything `viewer`'s view does not show replaced by placeholders or
@@ -136,7 +137,8 @@ impl<'a> Redactor<'a> {
     }
 
     /// The id as the viewer may read it: itself when their view shows it, else a pseudonym.
-    /// Raters are numbered per survey (`scope`), other ids per engagement.
+    /// A rater gets one pseudonym per survey (`scope`), so that the answers one person gave
+    /// to two surveys cannot be linked; other ids get one per engagement.
     fn id(&mut self, kind: IdKind, id: &str, scope: &str) -> String {
         if self.shown.get(&kind).is_some_and(|shown| shown.as_ref().is_none_or(|ids| ids.contains(id))) {
             return id.to_owned();
@@ -165,12 +167,12 @@ impl<'a> Redactor<'a> {
         let admin = role == Role::ProgramAdmin;
         let hide = |text: &mut String, hidden: bool| {
             if hidden {
-                *text = PLACEHOLDER.to_owned();
+                *text = REDACTED_TEXT.to_owned();
             }
         };
         let hide_list = |list: &mut TextList, hidden: bool| {
             if hidden {
-                *list = TextList(vec![PLACEHOLDER.to_owned()]);
+                *list = TextList(vec![REDACTED_TEXT.to_owned()]);
             }
         };
         match &mut event.body {
@@ -205,18 +207,18 @@ impl<'a> Redactor<'a> {
                 let current = self.engagement.goals().iter().find(|current| current.id == revised.goal);
                 let keep = |same: Option<bool>| !admin && same == Some(true);
                 if !keep(current.zip(revised.statement.as_ref()).map(|(now, new)| now.statement == *new)) {
-                    revised.statement = revised.statement.as_ref().map(|_| PLACEHOLDER.to_owned());
+                    revised.statement = revised.statement.as_ref().map(|_| REDACTED_TEXT.to_owned());
                 }
                 if !keep(current.zip(revised.org_priority.as_ref()).map(|(now, new)| now.org_priority == *new)) {
-                    revised.org_priority = revised.org_priority.as_ref().map(|_| PLACEHOLDER.to_owned());
+                    revised.org_priority = revised.org_priority.as_ref().map(|_| REDACTED_TEXT.to_owned());
                 }
                 if !keep(current.zip(revised.success_measures.as_ref()).map(|(now, new)| now.success_measures == *new))
                 {
                     revised.success_measures =
-                        revised.success_measures.as_ref().map(|_| TextList(vec![PLACEHOLDER.to_owned()]));
+                        revised.success_measures.as_ref().map(|_| TextList(vec![REDACTED_TEXT.to_owned()]));
                 }
                 if !keep(current.zip(revised.activities.as_ref()).map(|(now, new)| now.activities == *new)) {
-                    revised.activities = revised.activities.as_ref().map(|_| TextList(vec![PLACEHOLDER.to_owned()]));
+                    revised.activities = revised.activities.as_ref().map(|_| TextList(vec![REDACTED_TEXT.to_owned()]));
                 }
                 revised.goal = self.id(IdKind::Goal, &revised.goal, "");
             }
@@ -321,8 +323,8 @@ impl<'a> Redactor<'a> {
             && self.engagement.is_shared(&RecordRef::Session(step.session).to_string(), self.role)
             && !matches!(step.content, StepContent::SessionFeedback(_));
         let shown = self.sees_all() || opened;
-        let placeholder = || PLACEHOLDER.to_owned();
-        let one_placeholder = || TextList(vec![PLACEHOLDER.to_owned()]);
+        let placeholder = || REDACTED_TEXT.to_owned();
+        let one_placeholder = || TextList(vec![REDACTED_TEXT.to_owned()]);
         match &mut step.content {
             StepContent::ActionCommitment(commitment) => {
                 for item in &mut commitment.actions {

@@ -336,7 +336,8 @@ mod tests {
     /// must name exactly the fields serde reads.
     #[test]
     fn the_policy_and_phase_schemas_name_exactly_the_serialized_fields() {
-        let keys = |value: Value| value.as_object().map(|map| map.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let keys =
+            |value: Value| value.as_object().map(|map| map.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
         let policy = crate::model::Policy { script: Some(Vec::new()), ..Default::default() };
         assert_eq!(keys(serde_json::to_value(policy).unwrap()), keys(policy_schema()["properties"].clone()));
         let phases = super::super::PhaseChecks {
@@ -347,7 +348,10 @@ mod tests {
             closing: true,
         };
         let field = FieldSpec { name: "phases", rust_type: "PhaseChecks", optional: false, description: "" };
-        assert_eq!(keys(serde_json::to_value(phases).unwrap()), keys(field_schema("partnership_reviewed", &field)["properties"].clone()));
+        assert_eq!(
+            keys(serde_json::to_value(phases).unwrap()),
+            keys(field_schema("partnership_reviewed", &field)["properties"].clone())
+        );
     }
 
     #[test]

@@ -68,6 +68,13 @@ def run(vector: dict[str, Any]) -> list[str]:
         text = compact(engagement.view_as(role))
         failures += [f"the {role} view lacks {item!r}" for item in wanted.get("contains", []) if item not in text]
         failures += [f"the {role} view shows {item!r}" for item in wanted.get("excludes", []) if item in text]
+    for role, wanted in expect.get("redacted_logs", {}).items():
+        redacted = engagement.redacted_log(first_of(engagement, role))
+        text = "\n".join(compact_any(event) for event in redacted)
+        failures += [f"the {role}'s redacted log lacks {item!r}" for item in wanted.get("contains", []) if item not in text]
+        failures += [f"the {role}'s redacted log shows {item!r}" for item in wanted.get("excludes", []) if item in text]
+        if coachflow.Engagement.replay(redacted).stage != engagement.stage:
+            failures.append(f"the {role}'s redacted log replays to another stage")
     for wanted in expect.get("explain", []):
         failures += check_explanation(engagement, wanted)
     for wanted in expect.get("obligations", []):

@@ -67,6 +67,15 @@ export function run(vector) {
       const people = engagement.viewAs(role).participants;
       return role === "program_admin" ? people.program_admins[0] : people[role];
     };
+    for (const [role, wanted] of Object.entries(expect.redacted_logs ?? {})) {
+      const redacted = engagement.redactedLog(firstOf(role));
+      const text = redacted.map((event) => JSON.stringify(event)).join("\n");
+      for (const item of wanted.contains ?? []) if (!text.includes(item)) failures.push(`the ${role}'s redacted log lacks ${item}`);
+      for (const item of wanted.excludes ?? []) if (text.includes(item)) failures.push(`the ${role}'s redacted log shows ${item}`);
+      const replayed = Engagement.replay(redacted);
+      if (replayed.stage !== engagement.stage) failures.push(`the ${role}'s redacted log replays to ${replayed.stage}`);
+      replayed.free();
+    }
     for (const wanted of expect.explain ?? []) {
       const what = `explain ${wanted.record} to the ${wanted.viewer}`;
       let answer, text;

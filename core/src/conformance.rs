@@ -52,6 +52,10 @@ pub struct Expectations {
     /// Role -> substrings that must (not) appear in that role's view JSON.
     #[serde(default)]
     pub views: BTreeMap<Role, ExpectedView>,
+    /// Role -> substrings that must (not) appear in the redacted log (JSON Lines) of that
+    /// role's first participant, which must also replay to the same stage.
+    #[serde(default)]
+    pub redacted_logs: BTreeMap<Role, ExpectedView>,
     /// Answers of `explain_visibility` after the last event.
     #[serde(default)]
     pub explain: Vec<ExpectedExplanation>,
@@ -272,6 +276,9 @@ pub fn run_vector(vector: &Vector) -> Vec<String> {
             }
         }
     }
+    for (role, expected) in &expect.redacted_logs {
+        check_redacted_log(&engagement, *role, expected, &mut failures);
+    }
     for expected in &expect.explain {
         check_explanation(&engagement, expected, &mut failures);
     }
@@ -296,6 +303,31 @@ pub fn run_vector(vector: &Vector) -> Vec<String> {
         }
     }
     failures
+}
+
+/// The redacted log of `role`'s first participant: these substrings in or out, and a replay
+/// that reaches the same stage.
+fn check_redacted_log(engagement: &Engagement, role: Role, expected: &ExpectedView, failures: &mut Vec<String>) {
+    let Some(viewer) = engagement.participants().with_role(role).first().map(|id| id.to_string()) else {
+        failures.push(format!("redacted logs: no {role}"));
+        return;
+    };
+    let events = match engagement.redacted_log(&viewer) {
+        Ok(events) => events,
+        Err(finding) => return failures.push(format!("redacted logs: no log for the {role}: {finding}")),
+    };
+    let text: String = events.iter().map(|event| event.to_json() + "\n").collect();
+    for wanted in expected.contains.iter().filter(|wanted| !text.contains(wanted.as_str())) {
+        failures.push(format!("redacted logs: the {role}'s lacks {wanted:?}"));
+    }
+    for unwanted in expected.excludes.iter().filter(|unwanted| text.contains(unwanted.as_str())) {
+        failures.push(format!("redacted logs: the {role}'s shows {unwanted:?}"));
+    }
+    match Engagement::replay(events) {
+        Ok(replayed) if replayed.stage() == engagement.stage() => {}
+        Ok(replayed) => failures.push(format!("redacted logs: the {role}'s replays to {}", replayed.stage())),
+        Err(error) => failures.push(format!("redacted logs: the {role}'s does not replay: {error}")),
+    }
 }
 
 fn check_explanation(engagement: &Engagement, expected: &ExpectedExplanation, failures: &mut Vec<String>) {

@@ -754,6 +754,20 @@ def views():
                                                                       "CANARY-SUMMARY"]},
     }))
 
+    out.append(vector("redacted logs: each participant's copy holds only their view; survey administrators keep rater ids",
+                      ["6", "F3"], log, stage="coaching", redacted_logs={
+        "coachee": {"contains": SECRETS_OF_THE_PAIR + ["CANARY-PRELIM", "CANARY-GOAL-g1", "CANARY-SPONSOR-FEEDBACK",
+                                                       "CANARY-SUMMARY", "CANARY-RECIPIENT"],
+                    "excludes": NOBODY},
+        "coach": {"contains": SECRETS_OF_THE_PAIR + ["CANARY-RATER-1"], "excludes": ["CANARY-META"]},
+        "supervisor": {"contains": ["CANARY-PRELIM", "CANARY-GOAL-g1", "CANARY-SPONSOR-FEEDBACK", "CANARY-SUMMARY",
+                                    "[redacted]"],
+                       "excludes": SECRETS_OF_THE_PAIR + NOBODY + ["CANARY-RECIPIENT"]},
+        "program_admin": {"contains": ["CANARY-RATER-1", "CANARY-RECIPIENT", "[redacted]"],
+                          "excludes": SECRETS_OF_THE_PAIR + ["CANARY-META", "CANARY-PRELIM", "CANARY-GOAL",
+                                                             "CANARY-SPONSOR-FEEDBACK", "CANARY-SUMMARY"]},
+    }))
+
     log = Log().to_final_review(6)
     log.final_meeting()
     log.add(SUPERVISOR, "goal_assessed", goal="g1", outcome="achieved", evidence="CANARY-EVIDENCE")

@@ -73,6 +73,18 @@ func runVector(_ vector: JSONValue) -> [String] {
         guard let role = Role(rawValue: name) else { return nil }
         return try? engagement.viewSummary(as: role).viewer
     }
+    if case let .object(logs)? = expect["redacted_logs"] {
+        for (name, wanted) in logs {
+            guard let viewer = firstOf(name), let text = try? engagement.redactedLog(viewer: viewer) else {
+                failures.append("no redacted log for the \(name)"); continue
+            }
+            failures += (wanted["contains"]?.strings ?? []).filter { !text.contains($0) }.map { "the \(name)'s redacted log lacks \($0)" }
+            failures += (wanted["excludes"]?.strings ?? []).filter { text.contains($0) }.map { "the \(name)'s redacted log shows \($0)" }
+            if (try? Engagement.replay(jsonLines: text))?.stage != engagement.stage {
+                failures.append("the \(name)'s redacted log does not replay to the same stage")
+            }
+        }
+    }
     for wanted in expect["explain"]?.array ?? [] {
         let record = wanted["record"]!.string!
         let what = "explain \(record) to the \(wanted["viewer"]!.string!)"

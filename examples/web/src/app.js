@@ -505,6 +505,7 @@ function startScreen() {
   const context = { engagement: null, engagementId: "", viewer: "", lastAt: null, people };
   const contextFor = (values) => {
     const engagementId = $("open-engagement").value.trim();
+    context.engagement?.free();
     context.engagement = new Engagement(engagementId);
     context.engagementId = engagementId;
     context.viewer = values.program_admins?.[0] ?? values.supervisor ?? "";
@@ -520,7 +521,8 @@ function startScreen() {
     return { engagement: context.engagementId, at: nowAfter(null), actor: context.viewer, type: "engagement_opened", ...values, policy: { sessions: Number($("open-sessions").value) } };
   };
   const validate = () => {
-    const verdict = verdictOf(context.engagement ?? new Engagement(""), draft());
+    const event = draft();
+    const verdict = verdictOf(context.engagement, event);
     problems.replaceChildren(...findingList(fields.place(verdict.violations), "error"));
     submit.disabled = !verdict.ok;
     return verdict;

@@ -66,6 +66,19 @@ class App {
     assert.match(status, /^Recorded/, status);
   }
 
+  /** Schedules a three-way meeting and records it held with coachee, supervisor and coach. */
+  async threeWayMeeting(meeting, kind, startsAt) {
+    await this.record("meeting_scheduled", async (p) => {
+      await p.fill("#event-form-meeting", meeting);
+      await p.selectOption("#event-form-kind", kind);
+      await p.fill("#event-form-starts_at", startsAt);
+    });
+    await this.record("meeting_held", async (p) => {
+      await p.fill("#event-form-meeting", meeting);
+      for (const person of ["cleo", "sam", "kim"]) await p.check(`#event-form-attendees-${person}`);
+    });
+  }
+
   async advance(to) {
     await this.submit("#advance-form-submit");
     assert.equal(await this.page.getAttribute("#timeline li[aria-current=step]", "data-stage"), to);
@@ -144,15 +157,7 @@ test("a whole engagement through the web app, each person with only their own sc
 
     // Goal setting.
     await app.as("sam");
-    await app.record("meeting_scheduled", async (p) => {
-      await p.fill("#event-form-meeting", "m1");
-      await p.selectOption("#event-form-kind", "goal_setting");
-      await p.fill("#event-form-starts_at", `${today}T09:00`);
-    });
-    await app.record("meeting_held", async (p) => {
-      await p.fill("#event-form-meeting", "m1");
-      for (const person of ["cleo", "sam", "kim"]) await p.check(`#event-form-attendees-${person}`);
-    });
+    await app.threeWayMeeting("m1", "goal_setting", `${today}T09:00`);
     await app.as("kim");
     await app.record("confidentiality_agreed", async (p) => {
       await p.fill("#event-form-reviewed_on", today);
@@ -196,15 +201,7 @@ test("a whole engagement through the web app, each person with only their own sc
 
     // Final review.
     await app.as("sam");
-    await app.record("meeting_scheduled", async (p) => {
-      await p.fill("#event-form-meeting", "m2");
-      await p.selectOption("#event-form-kind", "final_review");
-      await p.fill("#event-form-starts_at", `${today}T15:00`);
-    });
-    await app.record("meeting_held", async (p) => {
-      await p.fill("#event-form-meeting", "m2");
-      for (const person of ["cleo", "sam", "kim"]) await p.check(`#event-form-attendees-${person}`);
-    });
+    await app.threeWayMeeting("m2", "final_review", `${today}T15:00`);
     await app.record("goal_assessed", async (p) => {
       await p.fill("#event-form-goal", "g1");
       await p.selectOption("#event-form-outcome", "achieved");

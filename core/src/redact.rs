@@ -175,6 +175,10 @@ impl<'a> Redactor<'a> {
                 *list = TextList(vec![REDACTED_TEXT.to_owned()]);
             }
         };
+        // Views show a goal as it stands now: a value a revision replaced is in no view, and
+        // a programme admin's view shows no goal text at all. `same` is whether the value is
+        // the goal's current one (`None`: no such goal).
+        let stale = |same: Option<bool>| admin || same != Some(true);
         match &mut event.body {
             // No view shows why a coach was replaced, a meeting was cancelled or an action closed.
             EventBody::CoachReplaced(replaced) => hide(&mut replaced.reason, true),
@@ -185,10 +189,8 @@ impl<'a> Redactor<'a> {
             }
             EventBody::PreliminaryGoalsDiscussed(discussed) if admin => discussed.notes = None,
             EventBody::ConfidentialityAgreed(agreed) => self.limits = agreed.limits.0.clone(),
-            // Views show a goal as it stands now: a value a revision replaced is in no view.
             EventBody::GoalAgreed(goal) => {
                 let current = self.engagement.goals().iter().find(|current| current.id == goal.goal);
-                let stale = |same: Option<bool>| admin || same != Some(true);
                 let hidden = [
                     stale(current.map(|now| now.statement == goal.statement)),
                     stale(current.map(|now| now.org_priority == goal.org_priority)),
@@ -205,19 +207,18 @@ impl<'a> Redactor<'a> {
             }
             EventBody::GoalRevised(revised) => {
                 let current = self.engagement.goals().iter().find(|current| current.id == revised.goal);
-                let keep = |same: Option<bool>| !admin && same == Some(true);
-                if !keep(current.zip(revised.statement.as_ref()).map(|(now, new)| now.statement == *new)) {
+                if stale(current.zip(revised.statement.as_ref()).map(|(now, new)| now.statement == *new)) {
                     revised.statement = revised.statement.as_ref().map(|_| REDACTED_TEXT.to_owned());
                 }
-                if !keep(current.zip(revised.org_priority.as_ref()).map(|(now, new)| now.org_priority == *new)) {
+                if stale(current.zip(revised.org_priority.as_ref()).map(|(now, new)| now.org_priority == *new)) {
                     revised.org_priority = revised.org_priority.as_ref().map(|_| REDACTED_TEXT.to_owned());
                 }
-                if !keep(current.zip(revised.success_measures.as_ref()).map(|(now, new)| now.success_measures == *new))
+                if stale(current.zip(revised.success_measures.as_ref()).map(|(now, new)| now.success_measures == *new))
                 {
                     revised.success_measures =
                         revised.success_measures.as_ref().map(|_| TextList(vec![REDACTED_TEXT.to_owned()]));
                 }
-                if !keep(current.zip(revised.activities.as_ref()).map(|(now, new)| now.activities == *new)) {
+                if stale(current.zip(revised.activities.as_ref()).map(|(now, new)| now.activities == *new)) {
                     revised.activities = revised.activities.as_ref().map(|_| TextList(vec![REDACTED_TEXT.to_owned()]));
                 }
                 revised.goal = self.id(IdKind::Goal, &revised.goal, "");

@@ -301,16 +301,20 @@ function nowAfter(lastAt) {
 
 /**
  * A complete event form: the fields, the findings list, and a submit button that is enabled
- * only while the draft would be accepted. `onSubmit(event)` records it.
+ * only while the draft would be accepted. `onSubmit(event)` records it. `makeEvent(values)`
+ * builds the draft instead of the default (this person's event now), and may set
+ * `context.engagement` to the engagement the draft is checked against.
  */
-function eventForm({ id, title, type, properties, required, extra = {}, context, submitLabel, onSubmit, prefixElements = [], listFindings = true }) {
+function eventForm({ id, title, type, properties, required, extra = {}, context, submitLabel, onSubmit, prefixElements = [], listFindings = true, makeEvent }) {
   const fields = fieldsForm(id, properties, required, context.people);
   const problems = el("ul", { class: "form-problems", id: `${id}-problems`, "aria-live": "polite" });
   const warnings = el("ul", { class: "warning", id: `${id}-warnings` });
   const submit = el("button", { type: "submit", id: `${id}-submit`, disabled: true }, submitLabel);
-  const draft = () => ({ engagement: context.engagementId, at: nowAfter(context.lastAt), actor: context.viewer, type, ...extra, ...fields.values() });
+  const draft = () => makeEvent?.(fields.values()) ??
+    { engagement: context.engagementId, at: nowAfter(context.lastAt), actor: context.viewer, type, ...extra, ...fields.values() };
   const validate = () => {
-    const verdict = verdictOf(context.engagement, draft());
+    const event = draft();
+    const verdict = verdictOf(context.engagement, event);
     const unplaced = fields.place(verdict.violations);
     problems.replaceChildren(...(listFindings ? findingList(unplaced, "error") : []));
     warnings.replaceChildren(...findingList(verdict.ok ? verdict.warnings : [], "warning"));
@@ -501,43 +505,25 @@ function startScreen() {
   const opened = DEFS.engagement_opened;
   const idField = el("div", { class: "field" }, el("label", { for: "open-engagement" }, "Engagement id (required)"), el("input", { id: "open-engagement", value: `eng-${Date.now().toString(36)}` }));
   const sessions = el("div", { class: "field" }, el("label", { for: "open-sessions" }, "Coaching sessions"), el("input", { id: "open-sessions", type: "number", min: 1, max: 52, value: 6 }));
-  const people = [];
-  const context = { engagement: null, engagementId: "", viewer: "", lastAt: null, people };
-  const contextFor = (values) => {
-    const engagementId = $("open-engagement").value.trim();
-    context.engagement?.free();
-    context.engagement = new Engagement(engagementId);
-    context.engagementId = engagementId;
-    context.viewer = values.program_admins?.[0] ?? values.supervisor ?? "";
-  };
-  const fields = fieldsForm("open", opened.properties, opened.required, people);
-  const admins = fields.elements.find((wrapper) => wrapper.dataset.field === "program_admins");
-  admins?.querySelector(".hint")?.append(" The first programme admin (or else the supervisor) opens the engagement.");
-  const problems = el("ul", { class: "form-problems", id: "open-problems" });
-  const submit = el("button", { type: "submit", id: "open-submit", disabled: true }, "Start the engagement");
-  const draft = () => {
-    const values = fields.values();
-    contextFor(values);
-    return { engagement: context.engagementId, at: nowAfter(null), actor: context.viewer, type: "engagement_opened", ...values, policy: { sessions: Number($("open-sessions").value) } };
-  };
-  const validate = () => {
-    const event = draft();
-    const verdict = verdictOf(context.engagement, event);
-    problems.replaceChildren(...findingList(fields.place(verdict.violations), "error"));
-    submit.disabled = !verdict.ok;
-    return verdict;
-  };
-  const form = el("form", {
-    id: "open-form", "aria-label": "Start an engagement", novalidate: true, oninput: validate,
-    onsubmit: async (submitted) => {
-      submitted.preventDefault();
-      if (!validate().ok) return;
-      const event = draft();
+  // Each draft is checked against a new engagement of the id typed so far.
+  const context = { engagement: null, people: [] };
+  const { form } = eventForm({
+    id: "open", title: "Start an engagement", type: "engagement_opened", properties: opened.properties, required: opened.required,
+    context, submitLabel: "Start the engagement", prefixElements: [idField, sessions],
+    makeEvent: (values) => {
+      const engagement = $("open-engagement").value.trim();
+      context.engagement?.free();
+      context.engagement = new Engagement(engagement);
+      const actor = values.program_admins?.[0] ?? values.supervisor ?? "";
+      return { engagement, at: nowAfter(null), actor, type: "engagement_opened", ...values, policy: { sessions: Number($("open-sessions").value) } };
+    },
+    onSubmit: async (event) => {
       const answer = await ask("open", { event });
       if (!answer.ok) return status(`The platform refused it: ${answer.message}`, true);
       location.search = `?as=${encodeURIComponent(event.actor)}`;
     },
-  }, idField, fields.elements, sessions, problems, submit);
+  });
+  form.querySelector("[data-field=program_admins] .hint")?.append(" The first programme admin (or else the supervisor) opens the engagement.");
   const sample = el("button", { type: "button", class: "secondary", id: "load-sample", onclick: async () => { await ask("sample"); location.search = ""; } }, "Load the sample engagement");
   const file = el("input", { type: "file", id: "import-file", accept: ".jsonl,.txt", onchange: async () => {
     const answer = await ask("import", { jsonl: await file.files[0].text() });

@@ -1,16 +1,19 @@
-//! The building blocks of decoding: an event object split into its envelope fields and the
-//! raw payload fields, without allocating for the common case, and the helpers that turn a
-//! problem into an `invalid_event` finding naming the field.
+//! The building blocks of decoding. A well-formed event is read in one pass: [`Envelope`]
+//! takes the envelope fields as they come and [`Fields`] hands the payload fields to the
+//! payload's `Deserialize` straight from the parser. An event with a problem is split into
+//! its raw fields ([`RawEvent`]) and decoded field by field, through the same [`Fields`],
+//! by helpers that turn each problem into an `invalid_event` finding naming the field.
 
+use super::payloads::read_body;
+use super::{Event, EventBody, EventType, Timestamp, SCHEMA_VERSION};
 use crate::codes::Code;
 use crate::finding::Finding;
 use crate::rules::Rule;
-use serde::de::value::MapDeserializer;
 use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
 
 /// An object key, borrowed from the input when it has no escapes.
@@ -35,8 +38,8 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> IntoDeserializer<'de, serde_json::Error> for Key<'de> {
-    type Deserializer = de::value::CowStrDeserializer<'de, serde_json::Error>;
+impl<'de, E: de::Error> IntoDeserializer<'de, E> for Key<'de> {
+    type Deserializer = de::value::CowStrDeserializer<'de, E>;
     fn into_deserializer(self) -> Self::Deserializer {
         self.0.into_deserializer()
     }
@@ -143,39 +146,179 @@ pub(crate) fn required<T>(
     value
 }
 
-/// Decodes a payload struct from its fields, naming the wrong field on failure.
-pub(crate) fn decode_fields<'a, T: Deserialize<'a>>(fields: Vec<(Key<'a>, &'a RawValue)>) -> Result<T, Finding> {
-    LAST_KEY.with(|last| last.set(usize::MAX));
-    let keyed = fields.iter().enumerate().map(|(index, (key, value))| (KeyAt { index, name: key.0.clone() }, *value));
-    T::deserialize(MapDeserializer::<_, serde_json::Error>::new(keyed)).map_err(|error| {
-        let problem = without_values(&error.to_string());
-        match fields.get(LAST_KEY.with(Cell::get)) {
-            Some((key, _)) if !problem.contains(&format!("`{}`", key.0)) => {
-                invalid(format!("field `{}`: {problem}", key.0))
+/// The payload fields of an event object, handed to a payload's `Deserialize` one by one:
+/// first those collected before the event's type was known (`collected`, raw), then those
+/// still to come from the parser (`map`). Envelope fields met on the way go to `envelope`
+/// when reading a whole event in one pass; `last_key` names the field being read, so that a
+/// failure can say which field was wrong (serde's messages do not name it).
+pub(crate) struct Fields<'a, 'de, A> {
+    map: &'a mut A,
+    collected: std::vec::IntoIter<(Key<'de>, &'de RawValue)>,
+    collected_value: Option<&'de RawValue>,
+    envelope: Option<&'a mut Envelope>,
+    last_key: &'a mut Option<Cow<'de, str>>,
+}
+
+impl<'a, 'de, A: MapAccess<'de>> Fields<'a, 'de, A> {
+    /// The fields `collected` so far followed by the rest of `map`.
+    pub(crate) fn new(
+        map: &'a mut A,
+        collected: Vec<(Key<'de>, &'de RawValue)>,
+        envelope: Option<&'a mut Envelope>,
+        last_key: &'a mut Option<Cow<'de, str>>,
+    ) -> Fields<'a, 'de, A> {
+        Fields { map, collected: collected.into_iter(), collected_value: None, envelope, last_key }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, 'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        let key = match self.collected.next() {
+            Some((key, value)) => {
+                self.collected_value = Some(value);
+                key
             }
+            None => loop {
+                let Some(key) = self.map.next_key::<Key<'de>>()? else {
+                    // A field found missing at the end is not the fault of the last one read.
+                    *self.last_key = None;
+                    return Ok(None);
+                };
+                let envelope_field = match self.envelope.as_deref_mut() {
+                    Some(envelope) => envelope.read_field(&key.0, self.map)?,
+                    None => false,
+                };
+                if !envelope_field {
+                    break key;
+                }
+            },
+        };
+        *self.last_key = Some(key.0.clone());
+        seed.deserialize(key.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.collected_value.take() {
+            Some(raw) => seed.deserialize(raw).map_err(de::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for Fields<'_, 'de, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Reading of a payload from the fields of an event object that are not envelope fields.
+pub(crate) trait Payload: Sized {
+    /// Reads the payload from its fields; an error stops the read.
+    fn read<'de, A: MapAccess<'de>>(fields: Fields<'_, 'de, A>) -> Result<Self, A::Error>;
+}
+
+/// The envelope of an event read in one pass, each field already typed. Anything unusual
+/// (a `null`, a repeated field, a value of the wrong type, a payload field before `type`)
+/// stops the one-pass read, and the event is decoded again field by field to say what is
+/// wrong.
+#[derive(Default)]
+pub(crate) struct Envelope {
+    pub(crate) engagement: Option<String>,
+    pub(crate) seq: Option<u64>,
+    pub(crate) at: Option<Timestamp>,
+    pub(crate) actor: Option<String>,
+    pub(crate) meta: Option<Map<String, Value>>,
+    schema: bool,
+}
+
+impl Envelope {
+    /// Reads the value of `key` when it is an envelope field; `false` for a payload field.
+    pub(crate) fn read_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        fn once<T, E: de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+            match slot.replace(value) {
+                None => Ok(()),
+                Some(_) => Err(E::custom("a field appears twice")),
+            }
+        }
+        match key {
+            "engagement" => once(&mut self.engagement, map.next_value()?)?,
+            "seq" => once(&mut self.seq, map.next_value()?)?,
+            "at" => once(&mut self.at, map.next_value()?)?,
+            "actor" => once(&mut self.actor, map.next_value()?)?,
+            "meta" => once(&mut self.meta, map.next_value()?)?,
+            "schema" => {
+                let version: i64 = map.next_value()?;
+                if self.schema || !(1..=SCHEMA_VERSION as i64).contains(&version) {
+                    return Err(de::Error::custom("an unsupported or repeated schema"));
+                }
+                self.schema = true;
+            }
+            "type" => return Err(de::Error::custom("`type` appears twice")),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The event, when every envelope field is present and valid.
+    pub(crate) fn into_event(self, body: EventBody) -> Option<Event> {
+        let Envelope { engagement: Some(engagement), seq, at: Some(at), actor: Some(actor), meta, .. } = self else {
+            return None;
+        };
+        (!engagement.is_empty() && seq != Some(0)).then_some(Event { engagement, seq, at, actor, body, meta })
+    }
+}
+
+/// Puts payload fields collected before the event's type was known in the order the payload
+/// reads them: a script step's `session` and `step` first (they say which fields follow),
+/// the others as given.
+pub(crate) fn put_in_reading_order(kind: EventType, fields: &mut [(Key<'_>, &RawValue)]) {
+    if kind == EventType::ScriptStep {
+        fields.sort_by_key(|(key, _)| !matches!(key.0.as_ref(), "session" | "step"));
+    }
+}
+
+/// Decodes a payload from fields collected before the event's type was known; a failure
+/// names the field that is wrong.
+pub(crate) fn decode_collected<'de>(
+    kind: EventType,
+    mut fields: Vec<(Key<'de>, &'de RawValue)>,
+) -> Result<EventBody, Finding> {
+    put_in_reading_order(kind, &mut fields);
+    struct BodyVisitor<'a, 'de> {
+        kind: EventType,
+        fields: Vec<(Key<'de>, &'de RawValue)>,
+        last_key: &'a mut Option<Cow<'de, str>>,
+    }
+    impl<'de> Visitor<'de> for BodyVisitor<'_, 'de> {
+        type Value = EventBody;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the payload fields")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventBody, A::Error> {
+            read_body(self.kind, Fields::new(&mut map, self.fields, None, self.last_key))
+        }
+    }
+    // The fields go through the same reader as an event read in one pass, behind an empty
+    // object: one copy of every payload's decoder serves both.
+    let mut last_key = None;
+    let body =
+        serde_json::Deserializer::from_str("{}").deserialize_map(BodyVisitor { kind, fields, last_key: &mut last_key });
+    body.map_err(|error| {
+        let problem = without_values(&error.to_string());
+        match last_key {
+            Some(key) if !problem.contains(&format!("`{key}`")) => invalid(format!("field `{key}`: {problem}")),
             _ => invalid(problem),
         }
     })
-}
-
-thread_local! {
-    /// The position of the last field name handed to a payload's deserializer: when the
-    /// payload fails, the field that failed (serde's messages do not name it).
-    static LAST_KEY: Cell<usize> = const { Cell::new(usize::MAX) };
-}
-
-/// A field name that remembers its position when a deserializer reads it.
-struct KeyAt<'a> {
-    index: usize,
-    name: Cow<'a, str>,
-}
-
-impl<'de> IntoDeserializer<'de, serde_json::Error> for KeyAt<'de> {
-    type Deserializer = de::value::CowStrDeserializer<'de, serde_json::Error>;
-    fn into_deserializer(self) -> Self::Deserializer {
-        LAST_KEY.with(|last| last.set(self.index));
-        self.name.into_deserializer()
-    }
 }
 
 /// A parser's message with the offending value taken out: a refused line's message names
@@ -201,10 +344,4 @@ pub(crate) fn without_values(message: &str) -> String {
         return message.split_once("` ").map_or_else(|| String::from("not readable"), |(_, rest)| rest.to_owned());
     }
     message.to_owned()
-}
-
-/// Decoding of a payload from the fields of an event object that are not envelope fields.
-pub(crate) trait Payload: Sized {
-    /// Decodes the payload; the finding names the field that is wrong.
-    fn decode(fields: Vec<(Key<'_>, &RawValue)>) -> Result<Self, Finding>;
 }

@@ -14,9 +14,13 @@ use crate::finding::{Finding, Rejection};
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::rules::Rule;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
-use decode::{describe_json_error, envelope_field, invalid, required, RawEvent};
+use decode::{
+    decode_collected, describe_json_error, envelope_field, invalid, put_in_reading_order, required, Envelope, Fields,
+    Key, RawEvent,
+};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -153,10 +157,15 @@ impl Event {
 
     /// Parses one event from JSON text. Every envelope problem is reported together;
     /// a payload problem is reported as `invalid_event` naming the field.
+    ///
+    /// A well-formed event is read in one pass, its payload straight from the parser; only
+    /// an event with a problem (or a `null`, or a repeated field) is decoded a second time,
+    /// field by field, to say exactly what is wrong.
     pub fn from_json(text: &str) -> Result<Event, Rejection> {
-        let raw: RawEvent<'_> = serde_json::from_str(text)
-            .map_err(|error| Rejection::single(Code::InvalidEvent, Rule::L2, describe_json_error(&error)))?;
-        decode_event(raw)
+        match read_in_one_pass(text) {
+            Some(event) => Ok(event),
+            None => decode_field_by_field(text),
+        }
     }
 
     /// Parses one event from a JSON value (for callers that already hold parsed JSON).
@@ -207,6 +216,51 @@ impl Event {
     }
 }
 
+/// Reads a well-formed event in one pass over its text: the envelope fields typed as they
+/// come, the payload read straight from the parser once `type` has named it (payload fields
+/// before `type` are kept raw until then). `None` when anything is unusual (a `null`, a
+/// repeated field, a value of the wrong type, a missing field): [`decode_event`] then
+/// decodes the event field by field and says what is wrong. Both accept the same events and build the same [`Event`]
+/// (a property test in `tests/decode.rs` compares them).
+fn read_in_one_pass(text: &str) -> Option<Event> {
+    struct EventVisitor;
+    impl<'de> Visitor<'de> for EventVisitor {
+        type Value = Event;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an event object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
+            let mut envelope = Envelope::default();
+            let mut collected = Vec::new();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                if key.0 == "type" {
+                    let kind: EventType = map.next_value()?;
+                    put_in_reading_order(kind, &mut collected);
+                    let mut last_key = None;
+                    let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
+                    let body = payloads::read_body(kind, fields)?;
+                    return envelope.into_event(body).ok_or_else(|| de::Error::custom("an envelope field is wrong"));
+                }
+                if !envelope.read_field(&key.0, &mut map)? {
+                    // A payload field before `type`: kept raw until the type is known.
+                    collected.push((key, map.next_value::<&'de RawValue>()?));
+                }
+            }
+            Err(de::Error::custom("`type` is missing"))
+        }
+    }
+    let mut parser = serde_json::Deserializer::from_str(text);
+    let event = parser.deserialize_map(EventVisitor).ok()?;
+    parser.end().ok().map(|()| event)
+}
+
+/// Decodes an event field by field, reporting every envelope problem together.
+fn decode_field_by_field(text: &str) -> Result<Event, Rejection> {
+    let raw: RawEvent<'_> = serde_json::from_str(text)
+        .map_err(|error| Rejection::single(Code::InvalidEvent, Rule::L2, describe_json_error(&error)))?;
+    decode_event(raw)
+}
+
 /// Builds an event from its raw fields, reporting every envelope problem together.
 fn decode_event(raw: RawEvent<'_>) -> Result<Event, Rejection> {
     let mut problems = Vec::new();
@@ -250,7 +304,7 @@ fn decode_event(raw: RawEvent<'_>) -> Result<Event, Rejection> {
     let actor: Option<String> = envelope_field(raw.actor, "actor", "a text", &mut problems);
     let actor = required(actor, "actor", &mut problems, raw.actor);
     let meta: Option<Map<String, Value>> = envelope_field(raw.meta, "meta", "an object", &mut problems);
-    let body = kind.and_then(|kind| match decode_body(kind, raw.payload) {
+    let body = kind.and_then(|kind| match decode_collected(kind, raw.payload) {
         Ok(body) => Some(body),
         Err(problem) => {
             problems.push(problem);
@@ -317,6 +371,13 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_payload_field_is_named_alone() {
+        let text = format!(r#"{{{BASE},"type":"engagement_opened","coachee":"c","policy":{{"sessions":4}}}}"#);
+        let rejection = Event::from_json(&text).unwrap_err();
+        assert_eq!(rejection.violations[0].message, "missing field `supervisor`", "not the last field read");
+    }
+
+    #[test]
     fn unit_events_refuse_payload_fields() {
         let rejection =
             Event::from_json(&format!(r#"{{{BASE},"type":"orientation_completed","done":true}}"#)).unwrap_err();
@@ -377,5 +438,84 @@ mod tests {
             codes(&format!(r#"{{{BASE},"type":"script_step","session":1,"step":"session_goal","outcom":"x"}}"#)),
             [Code::InvalidEvent]
         );
+    }
+
+    /// The events of every conformance vector, as written there.
+    fn vector_events() -> Vec<Value> {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors");
+        let mut events = Vec::new();
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|extension| extension == "json") {
+                let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                for vector in file["vectors"].as_array().unwrap() {
+                    events.extend(vector["events"].as_array().into_iter().flatten().cloned());
+                    events.extend(vector["event"].as_object().map(|event| Value::Object(event.clone())));
+                }
+            }
+        }
+        events
+    }
+
+    /// Writes an object with its fields in the order given.
+    fn object_text(fields: &[(String, Value)]) -> String {
+        let fields: Vec<String> =
+            fields.iter().map(|(key, value)| format!("{}:{value}", Value::from(key.as_str()))).collect();
+        format!("{{{}}}", fields.join(","))
+    }
+
+    #[test]
+    fn canonical_and_sorted_lines_are_read_in_one_pass() {
+        let events = vector_events();
+        assert!(events.len() > 500, "{} vector events", events.len());
+        let mut read = 0;
+        for value in &events {
+            let Ok(event) = decode_field_by_field(&value.to_string()) else { continue };
+            read += 1;
+            // serde_json without `preserve_order` writes keys sorted: `type` comes late.
+            assert_eq!(read_in_one_pass(&value.to_string()).as_ref(), Some(&event), "{value}");
+            assert_eq!(read_in_one_pass(&event.to_json()).as_ref(), Some(&event), "{}", event.to_json());
+        }
+        assert!(read > 400, "{read} events decode");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Whatever the one-pass reader returns, the field-by-field decoder returns too, for
+        /// vector events with their fields shuffled, dropped, repeated, nulled or retyped.
+        #[test]
+        fn one_pass_reads_what_field_by_field_reads(
+            pick in 0usize..10_000,
+            order in proptest::collection::vec(0usize..1000, 0..20),
+            change in 0usize..8,
+            target in 0usize..20,
+        ) {
+            let picked = VECTOR_EVENTS.with(|events| events[pick % events.len()].clone());
+            let Value::Object(object) = &picked else { return Ok(()) };
+            let mut fields: Vec<(String, Value)> = object.clone().into_iter().collect();
+            for (index, swap) in order.iter().enumerate() {
+                let len = fields.len();
+                fields.swap(index % len, swap % len);
+            }
+            let at = target % fields.len();
+            match change {
+                0 => {}
+                1 => { fields.remove(at); }
+                2 => { let copy = fields[at].clone(); fields.push(copy); }
+                3 => fields[at].1 = Value::Null,
+                4 => fields[at].1 = Value::from(0),
+                5 => fields[at].1 = Value::from("text"),
+                6 => fields[at].1 = Value::from(""),
+                _ => fields.push((String::from("extra"), Value::from(true))),
+            }
+            let text = object_text(&fields);
+            if let Some(event) = read_in_one_pass(&text) {
+                proptest::prop_assert_eq!(decode_field_by_field(&text), Ok(event), "{}", text);
+            }
+        }
+    }
+
+    thread_local! {
+        static VECTOR_EVENTS: Vec<Value> = vector_events();
     }
 }

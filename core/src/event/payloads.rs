@@ -2,16 +2,15 @@
 //! payload from its fields. A payload is declared once, with `payload!`: its struct, its
 //! decoder, its size measurement and its field list ([`FieldSpec`]) all come from that.
 
-use super::decode::{decode_fields, invalid, Key, Payload};
+use super::decode::{Fields, Key, Payload};
 use super::{TextList, Timestamp};
-use crate::finding::Finding;
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::model::{
     BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, Policy, RaterGroup, Role,
 };
 use chrono::NaiveDate;
+use serde::de::{self, MapAccess};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,8 +30,8 @@ macro_rules! payload {
         }
 
         impl Payload for $name {
-            fn decode(fields: Vec<(Key<'_>, &RawValue)>) -> Result<Self, Finding> {
-                decode_fields(fields)
+            fn read<'de, A: MapAccess<'de>>(fields: Fields<'_, 'de, A>) -> Result<Self, A::Error> {
+                Self::deserialize(fields)
             }
         }
 
@@ -391,10 +390,10 @@ macro_rules! event_types {
             }
         }
 
-        /// Decodes the payload of an event of type `kind` from its fields.
-        pub(crate) fn decode_body(kind: EventType, fields: Vec<(Key<'_>, &RawValue)>) -> Result<EventBody, Finding> {
+        /// Reads the payload of an event of type `kind` from its fields.
+        pub(crate) fn read_body<'de, A: MapAccess<'de>>(kind: EventType, fields: Fields<'_, 'de, A>) -> Result<EventBody, A::Error> {
             match kind {
-                $( EventType::$variant => decode_variant!(fields, $variant $(, $payload)?), )*
+                $( EventType::$variant => read_variant!(fields, $variant $(, $payload)?), )*
             }
         }
     };
@@ -420,18 +419,21 @@ macro_rules! measure_variant {
     };
 }
 
-macro_rules! decode_variant {
+macro_rules! read_variant {
     ($fields:ident, $variant:ident) => {
-        match $fields.first() {
-            None => Ok(EventBody::$variant),
-            Some((key, _)) => {
-                Err(invalid(format!("unknown field `{}`: `{}` has no payload", key.0, EventType::$variant.as_str())))
-            }
-        }
+        read_no_payload($fields, EventType::$variant).map(|()| EventBody::$variant)
     };
     ($fields:ident, $variant:ident, $payload:ty) => {
-        <$payload as Payload>::decode($fields).map(EventBody::$variant)
+        <$payload as Payload>::read($fields).map(EventBody::$variant)
     };
+}
+
+/// Reads the fields of an event type without a payload: there must be none.
+fn read_no_payload<'de, A: MapAccess<'de>>(mut fields: Fields<'_, 'de, A>, kind: EventType) -> Result<(), A::Error> {
+    match fields.next_key::<Key<'de>>()? {
+        None => Ok(()),
+        Some(key) => Err(de::Error::custom(format!("unknown field `{}`: `{}` has no payload", key.0, kind.as_str()))),
+    }
 }
 
 event_types! {
@@ -518,54 +520,47 @@ impl fmt::Display for EventType {
 }
 
 impl Payload for ScriptStep {
-    fn decode(fields: Vec<(Key<'_>, &RawValue)>) -> Result<ScriptStep, Finding> {
-        decode_script_step(fields)
-    }
-}
-
-fn decode_script_step(fields: Vec<(Key<'_>, &RawValue)>) -> Result<ScriptStep, Finding> {
-    let mut session = None;
-    let mut step = None;
-    let mut rest = Vec::with_capacity(fields.len());
-    for (key, value) in fields {
-        match key.0.as_ref() {
-            "session" => {
-                session = Some(
-                    serde_json::from_str::<u32>(value.get())
-                        .map_err(|_| invalid("field `session` must be a session number"))?,
-                );
+    /// `session` and `step` come first (the step names the fields that follow).
+    fn read<'de, A: MapAccess<'de>>(mut fields: Fields<'_, 'de, A>) -> Result<ScriptStep, A::Error> {
+        let custom = |message: &str| <A::Error as de::Error>::custom(message);
+        let (mut session, mut step) = (None, None);
+        while session.is_none() || step.is_none() {
+            let Some(key) = fields.next_key::<Key<'de>>()? else { break };
+            match key.0.as_ref() {
+                "session" if session.is_none() => {
+                    session = Some(
+                        fields.next_value::<u32>().map_err(|_| custom("field `session` must be a session number"))?,
+                    );
+                }
+                "step" if step.is_none() => {
+                    step = Some(fields.next_value::<String>().map_err(|_| custom("field `step` must be a text"))?);
+                }
+                _ => break,
             }
-            "step" => {
-                step = Some(
-                    serde_json::from_str::<String>(value.get()).map_err(|_| invalid("field `step` must be a text"))?,
-                );
-            }
-            _ => rest.push((key, value)),
         }
-    }
-    let session = session.ok_or_else(|| invalid("missing field `session`"))?;
-    let step = step.ok_or_else(|| invalid("missing field `step`"))?;
-    let content = match step.parse::<BuiltinStep>() {
-        Ok(BuiltinStep::CheckIn) => StepContent::CheckIn(decode_fields(rest)?),
-        Ok(BuiltinStep::SessionGoal) => StepContent::SessionGoal(decode_fields(rest)?),
-        Ok(BuiltinStep::AssignmentReview) => StepContent::AssignmentReview(decode_fields(rest)?),
-        Ok(BuiltinStep::Coaching) => StepContent::Coaching(decode_fields(rest)?),
-        Ok(BuiltinStep::ActionCommitment) => StepContent::ActionCommitment(decode_fields(rest)?),
-        Ok(BuiltinStep::KeyOutcomes) => StepContent::KeyOutcomes(decode_fields(rest)?),
-        Ok(BuiltinStep::NextAssignment) => StepContent::NextAssignment(decode_fields(rest)?),
-        Ok(BuiltinStep::SessionFeedback) => StepContent::SessionFeedback(decode_fields(rest)?),
-        Err(_) => {
-            #[derive(Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct CustomFields {
-                #[serde(default)]
-                fields: Map<String, Value>,
+        let session = session.ok_or_else(|| custom("missing field `session`"))?;
+        let step = step.ok_or_else(|| custom("missing field `step`"))?;
+        let content = match step.parse::<BuiltinStep>() {
+            Ok(BuiltinStep::CheckIn) => StepContent::CheckIn(CheckIn::read(fields)?),
+            Ok(BuiltinStep::SessionGoal) => StepContent::SessionGoal(SessionGoal::read(fields)?),
+            Ok(BuiltinStep::AssignmentReview) => StepContent::AssignmentReview(AssignmentReview::read(fields)?),
+            Ok(BuiltinStep::Coaching) => StepContent::Coaching(CoachingStep::read(fields)?),
+            Ok(BuiltinStep::ActionCommitment) => StepContent::ActionCommitment(ActionCommitment::read(fields)?),
+            Ok(BuiltinStep::KeyOutcomes) => StepContent::KeyOutcomes(KeyOutcomes::read(fields)?),
+            Ok(BuiltinStep::NextAssignment) => StepContent::NextAssignment(NextAssignment::read(fields)?),
+            Ok(BuiltinStep::SessionFeedback) => StepContent::SessionFeedback(SessionFeedback::read(fields)?),
+            Err(_) => {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct CustomFields {
+                    #[serde(default)]
+                    fields: Map<String, Value>,
+                }
+                StepContent::Custom { fields: CustomFields::deserialize(fields)?.fields }
             }
-            let custom: CustomFields = decode_fields(rest)?;
-            StepContent::Custom { fields: custom.fields }
-        }
-    };
-    Ok(ScriptStep { session, step, content })
+        };
+        Ok(ScriptStep { session, step, content })
+    }
 }
 
 impl Measured for StepContent {

@@ -5,9 +5,9 @@
 //! the `coachflow` crate. Each call runs inside [`catch_panic`], so a bug surfaces as
 //! `CoachflowError(code="internal_error")` and never as pyo3's `PanicException`.
 
-use coachflow::boundary::{self, catch_panic, parse_limits, replay_events, BoundaryError, ErrorPayload};
+use coachflow::boundary::{self, catch_panic, parse_limits, replay_texts, BoundaryError, ErrorPayload};
 use coachflow::log::{read_log_with_progress, LogProblem as CoreLogProblem};
-use coachflow::{Code, Event, Limits, Rejection, Rule};
+use coachflow::{Code, Limits, Rejection, Rule};
 use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -15,6 +15,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, P
 use pyo3::IntoPyObjectExt;
 use pythonize::pythonize;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
@@ -65,22 +66,22 @@ fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'p
     pythonize(py, value).map_err(|error| raise(py, BoundaryError::internal(error.to_string())))
 }
 
-/// Reads an event from a dict (any mapping of JSON-like values) or a JSON string. Anything
-/// that cannot be read is a rejection with `invalid_event`, like malformed JSON.
-fn read_event(event: &Bound<'_, PyAny>) -> Result<Event, Rejection> {
+/// The JSON text of an event given as a dict (any mapping of JSON-like values, written as
+/// JSON here) or as a JSON string. Anything that cannot be read is a rejection with
+/// `invalid_event`, like malformed JSON.
+fn event_text<'a>(event: &'a Bound<'_, PyAny>) -> Result<Cow<'a, str>, Rejection> {
     if let Ok(text) = event.cast::<PyString>() {
-        let text = text.to_cow().map_err(|error| {
+        return text.to_cow().map_err(|error| {
             Rejection::single(Code::InvalidEvent, Rule::L2, format!("the event text is not valid Unicode: {error}"))
-        })?;
-        return Event::from_json(&text);
+        });
     }
     let mut text = Vec::with_capacity(256);
-    let written = write_json(event, 0, &mut text)
+    write_json(event, 0, &mut text)
         .and_then(|()| String::from_utf8(text).map_err(|error| error.to_string()))
+        .map(Cow::Owned)
         .map_err(|problem| {
             Rejection::single(Code::InvalidEvent, Rule::L2, format!("the event cannot be read as JSON data: {problem}"))
-        })?;
-    Event::from_json(&written)
+        })
 }
 
 /// How deeply Python data may nest; the same limit serde_json puts on JSON text.
@@ -386,22 +387,22 @@ impl Engagement {
             // Read up to the first event that cannot be read; the replay reports it with its index.
             let mut read = Vec::new();
             for event in events.try_iter()? {
-                let event = read_event(&event?);
-                let unreadable = event.is_err();
-                read.push(event);
+                let text = event_text(&event?).map(Cow::into_owned);
+                let unreadable = text.is_err();
+                read.push(text);
                 if unreadable {
                     break;
                 }
             }
-            py.detach(|| replay_events(read, &limits)).map(Engagement::wrap).map_err(|error| raise(py, error))
+            py.detach(|| replay_texts(&read, &limits)).map(Engagement::wrap).map_err(|error| raise(py, error))
         })
     }
 
     /// Applies an event; returns its warnings or raises `RuleViolation`.
     fn apply(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<Vec<Finding>> {
         guarded(py, || {
-            let event = read_event(event).map_err(|rejection| raise(py, rejection))?;
-            let applied = self.lock().apply(event).map_err(|rejection| raise(py, rejection))?;
+            let text = event_text(event).map_err(|rejection| raise(py, rejection))?;
+            let applied = self.lock().apply_json(&text).map_err(|rejection| raise(py, rejection))?;
             Ok(applied.warnings.into_iter().map(Finding::from).collect())
         })
     }
@@ -409,8 +410,11 @@ impl Engagement {
     /// What `apply` would do, without changing anything. Never raises for rule problems.
     fn check(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<CheckResult> {
         self.read(py, |engagement| {
-            let verdict = read_event(event).and_then(|event| engagement.check(&event));
-            Ok(CheckResult::from(boundary::CheckResult::from_verdict(verdict)))
+            let result = match event_text(event) {
+                Ok(text) => boundary::CheckResult::of_json(engagement, &text),
+                Err(rejection) => boundary::CheckResult::from_verdict(Err(rejection)),
+            };
+            Ok(CheckResult::from(result))
         })
     }
 

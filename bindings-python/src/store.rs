@@ -1,7 +1,7 @@
 //! `coachflow.Store`: the event store (coachflow-store) for Python. Every database call runs
 //! with the GIL released, so threads append in parallel; processes each open their own.
 
-use crate::{exception_class, guarded, raise, read_date, read_event, to_python, Engagement, Finding};
+use crate::{event_text, exception_class, guarded, raise, read_date, to_python, Engagement, Finding};
 use coachflow::boundary::parse_stage;
 use coachflow_store::StoreError;
 use pyo3::prelude::*;
@@ -54,7 +54,9 @@ impl Store {
     /// stores it: `{"seq", "position", "warnings"}`.
     fn append<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
         guarded(py, || {
-            let event = read_event(event).map_err(|rejection| raise(py, rejection))?;
+            let event = event_text(event)
+                .and_then(|text| coachflow::Event::from_json(&text))
+                .map_err(|rejection| raise(py, rejection))?;
             let appended = py.detach(|| self.inner.append(&event)).map_err(|error| store_error(py, error))?;
             let result = PyDict::new(py);
             result.set_item("seq", appended.seq)?;

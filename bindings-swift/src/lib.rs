@@ -6,7 +6,7 @@
 //! runs inside [`catch_panic`], so a bug becomes an `internal_error`, never a crash.
 
 use coachflow::boundary::{
-    self, catch_panic, parse_limits, replay_events, BoundaryError, CheckResult as CoreCheckResult, ErrorPayload,
+    self, catch_panic, parse_limits, replay_texts, BoundaryError, CheckResult as CoreCheckResult, ErrorPayload,
 };
 use serde::Serialize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -248,8 +248,8 @@ impl Engagement {
     pub fn replay(events: Vec<String>, limits_json: Option<String>) -> Result<Arc<Engagement>, CoachflowError> {
         guarded(|| {
             let limits = read_limits(limits_json)?;
-            let read = events.iter().map(|text| coachflow::Event::from_json(text));
-            replay_events(read, &limits).map(Engagement::wrap).map_err(raise)
+            let read: Vec<Result<&str, _>> = events.iter().map(|text| Ok(text.as_str())).collect();
+            replay_texts(&read, &limits).map(Engagement::wrap).map_err(raise)
         })
     }
 
@@ -265,8 +265,7 @@ impl Engagement {
     /// Applies an event (JSON); returns its warnings.
     pub fn apply(&self, event: String) -> Result<Vec<Finding>, CoachflowError> {
         guarded(|| {
-            let event = coachflow::Event::from_json(&event).map_err(raise)?;
-            let applied = self.lock().apply(event).map_err(raise)?;
+            let applied = self.lock().apply_json(&event).map_err(raise)?;
             Ok(findings(applied.warnings))
         })
     }

@@ -5,8 +5,8 @@
 //! named `CoachflowError` with a stable `code` (a rule code or a boundary code) and the
 //! `violations`. The TypeScript types of the package come from [`typescript_definitions`].
 
-use coachflow::boundary::{self, replay_events, BoundaryError, CheckResult, ErrorPayload};
-use coachflow::{Event, Rejection, Rule};
+use coachflow::boundary::{self, replay_texts, BoundaryError, CheckResult, ErrorPayload};
+use coachflow::{Rejection, Rule};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -48,18 +48,16 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| internal(String::from("the result could not be handed to JavaScript")))
 }
 
-/// Reads an event from an object or a JSON string. What cannot be read is `invalid_event`.
-fn read_event(event: &JsValue) -> Result<Event, Rejection> {
+/// The JSON text of an event given as an object or as a JSON string. What cannot be
+/// written as JSON is `invalid_event`.
+fn event_text(event: &JsValue) -> Result<String, Rejection> {
     if let Some(text) = event.as_string() {
-        return Event::from_json(&text);
+        return Ok(text);
     }
     let unreadable = |why: &str| Rejection::single(coachflow::Code::InvalidEvent, Rule::L2, why.to_owned());
     let text = js_sys::JSON::stringify(event)
         .map_err(|_| unreadable("the event cannot be written as JSON (a cycle, a BigInt, or nesting too deep)"))?;
-    match JsValue::from(text).as_string() {
-        Some(text) => Event::from_json(&text),
-        None => Err(unreadable("the event is not a JSON value (undefined or a function)")),
-    }
+    JsValue::from(text).as_string().ok_or_else(|| unreadable("the event is not a JSON value (undefined or a function)"))
 }
 
 /// What `role` commits to (the coaching guide).
@@ -156,10 +154,9 @@ impl Engagement {
                 "replay takes an array of events or a JSON Lines string",
             )));
         }
-        let events = js_sys::Array::from(&events);
-        replay_events(events.iter().map(|event| read_event(&event)), &limits)
-            .map(|inner| Engagement { inner })
-            .map_err(throw)
+        let texts: Vec<Result<String, Rejection>> =
+            js_sys::Array::from(&events).iter().map(|event| event_text(&event)).collect();
+        replay_texts(&texts, &limits).map(|inner| Engagement { inner }).map_err(throw)
     }
 
     /// Applies an event; returns its warnings, or throws a `CoachflowError` listing every
@@ -169,8 +166,8 @@ impl Engagement {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let event = read_event(&event).map_err(throw)?;
-        let applied = self.inner.apply(event).map_err(throw)?;
+        let text = event_text(&event).map_err(throw)?;
+        let applied = self.inner.apply_json(&text).map_err(throw)?;
         to_js(&applied.warnings)
     }
 
@@ -180,7 +177,10 @@ impl Engagement {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&CheckResult::from_verdict(read_event(&event).and_then(|event| self.inner.check(&event))))
+        to_js(&match event_text(&event) {
+            Ok(text) => CheckResult::of_json(&self.inner, &text),
+            Err(rejection) => CheckResult::from_verdict(Err(rejection)),
+        })
     }
 
     /// Every guard of the target stage, met or not: the checklist before "advance".

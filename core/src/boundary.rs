@@ -4,7 +4,7 @@
 //!
 //! - [`ErrorPayload`]: the one error every binding raises as its `CoachflowError`, built from
 //!   a rejection, a replay error, a single finding or a [`BoundaryError`];
-//! - [`replay_events`]: replays events that a binding reads one by one from its own array;
+//! - [`replay_texts`]: replays the event texts that a binding reads one by one from its own array;
 //! - [`CheckResult`]: the verdict of `check` as one value;
 //! - parsing of stage, role, date and limit arguments, and [`catch_panic`].
 //!
@@ -122,23 +122,30 @@ impl From<BoundaryError> for ErrorPayload {
     }
 }
 
-/// Replays one engagement from events a binding reads one by one (each item is the result
-/// of reading one element of its array), under `limits`. Stops at the first event that
+/// Replays one engagement from the JSON texts of its events, which a binding reads one by
+/// one from its own array (each item is one element's text, or why it could not be read),
+/// under `limits`. Each event is kept as the text given. Stops at the first event that
 /// cannot be read or applied, with its index.
 ///
 /// ```
-/// use coachflow::{boundary::replay_events, Event, Limits};
-/// let events = [r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s","type":"engagement_opened","coachee":"c","supervisor":"s"}"#, "{oops"];
-/// let error = replay_events(events.iter().map(|text| Event::from_json(text)), &Limits::DEFAULT).unwrap_err();
+/// use coachflow::{boundary::replay_texts, Limits, Rejection};
+/// let events: [Result<&str, Rejection>; 2] = [
+///     Ok(r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s","type":"engagement_opened","coachee":"c","supervisor":"s"}"#),
+///     Ok("{oops"),
+/// ];
+/// let error = replay_texts(&events, &Limits::DEFAULT).unwrap_err();
 /// assert_eq!((error.code, error.index), ("invalid_event", Some(1)));
 /// assert!(error.message.starts_with("event 1 was rejected"));
 /// ```
-pub fn replay_events(
-    events: impl IntoIterator<Item = Result<Event, Rejection>>,
+pub fn replay_texts<T: AsRef<str>>(
+    texts: &[Result<T, Rejection>],
     limits: &Limits,
 ) -> Result<Engagement, ErrorPayload> {
-    Engagement::replay_read(events.into_iter().map(|read| read.map(|event| (event, None))), limits)
-        .map_err(ErrorPayload::from)
+    let events = texts.iter().map(|read| match read {
+        Ok(text) => Event::from_json(text.as_ref()).map(|event| (event, Some(text.as_ref()))),
+        Err(rejection) => Err(rejection.clone()),
+    });
+    Engagement::replay_read(events, limits).map_err(ErrorPayload::from)
 }
 
 /// Reads a stage name (`pre_work`, `goal_setting`, ...).

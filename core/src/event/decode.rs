@@ -226,8 +226,8 @@ pub(crate) trait Payload: Sized {
     fn read<'de, A: MapAccess<'de>>(fields: Fields<'_, 'de, A>) -> Result<Self, A::Error>;
 }
 
-/// The envelope of an event read in one pass, each field already typed. Anything unusual
-/// (a `null`, a repeated field, a value of the wrong type, a payload field before `type`)
+/// The envelope of an event read in one pass, each field typed as it is read. Anything
+/// unusual (a `null`, a repeated field, a value of the wrong type, an unsupported schema)
 /// stops the one-pass read, and the event is decoded again field by field to say what is
 /// wrong.
 #[derive(Default)]

@@ -219,9 +219,9 @@ impl Event {
 /// Reads a well-formed event in one pass over its text: the envelope fields typed as they
 /// come, the payload read straight from the parser once `type` has named it (payload fields
 /// before `type` are kept raw until then). `None` when anything is unusual (a `null`, a
-/// repeated field, a value of the wrong type, a missing field): [`decode_event`] then
-/// decodes the event field by field and says what is wrong. Both accept the same events and build the same [`Event`]
-/// (a property test in `tests/decode.rs` compares them).
+/// repeated field, a value of the wrong type, a missing field): [`decode_field_by_field`]
+/// then decodes the event and says what is wrong. Whatever this reads, that reads the same
+/// (the property test `one_pass_reads_what_field_by_field_reads` below).
 fn read_in_one_pass(text: &str) -> Option<Event> {
     struct EventVisitor;
     impl<'de> Visitor<'de> for EventVisitor {

@@ -3,10 +3,10 @@
 
 mod common;
 
-use coachflow::{Engagement, Event};
+use coachflow::{Engagement, Event, EventBody};
 use common::{arb_sequence, full_engagement};
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn state(engagement: &Engagement) -> String {
     serde_json::to_string(engagement).unwrap()
@@ -172,4 +172,23 @@ fn the_prefix_itself_is_a_valid_engagement() {
     let engagement = Engagement::replay(full_engagement().iter().map(|raw| Event::from_value(raw).unwrap())).unwrap();
     assert_eq!(engagement.stage(), coachflow::Stage::Completed);
     assert_eq!(engagement.log().len(), full_engagement().len());
+}
+
+#[test]
+fn a_recorded_step_reads_back_its_own_fields_whatever_the_key_order() {
+    let full = full_engagement();
+    // Keys sorted (serde_json's `Value` writes them so) and the canonical order.
+    let sorted: Vec<String> = full.iter().map(Value::to_string).collect();
+    let canonical: Vec<String> = full.iter().map(|raw| Event::from_value(raw).unwrap().to_json()).collect();
+    for lines in [sorted, canonical] {
+        let engagement = Engagement::replay_jsonl(&lines.join("\n")).unwrap();
+        let mut steps = 0;
+        for step in engagement.sessions().iter().flat_map(|session| &session.steps) {
+            let logged = engagement.log().get(usize::try_from(step.seq).unwrap() - 1).unwrap();
+            let EventBody::ScriptStep(recorded) = logged.body else { panic!("seq {} is not a script step", step.seq) };
+            assert_eq!(engagement.step_content(step), Some(recorded.content));
+            steps += 1;
+        }
+        assert!(steps >= 20, "{steps} steps");
+    }
 }

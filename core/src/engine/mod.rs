@@ -448,10 +448,7 @@ impl Engagement {
     /// The fields of a recorded script step, read from its log entry.
     pub fn step_content(&self, step: &RecordedStep) -> Option<StepContent> {
         let index = usize::try_from(step.seq.checked_sub(1)?).ok()?;
-        match self.log.get(index)?.body {
-            EventBody::ScriptStep(recorded) => Some(recorded.content),
-            _ => None,
-        }
+        StepContent::from_step_text(self.log.text(index)?, &step.name)
     }
     /// Every applied event, in order, with `seq` filled in.
     pub fn log(&self) -> &EventLog {

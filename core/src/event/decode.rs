@@ -238,9 +238,18 @@ pub(crate) struct Envelope {
     pub(crate) actor: Option<String>,
     pub(crate) meta: Option<Map<String, Value>>,
     schema: bool,
+    /// Whether the envelope was read before: its fields, the type, and a script step's
+    /// `session` and `step` are passed over unread.
+    skipping: bool,
 }
 
 impl Envelope {
+    /// An envelope already read elsewhere, for reading only a script step's own fields from
+    /// a kept log text.
+    pub(crate) fn skipping() -> Envelope {
+        Envelope { skipping: true, ..Envelope::default() }
+    }
+
     /// Reads the value of `key` when it is an envelope field; `false` for a payload field.
     pub(crate) fn read_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
         fn once<T, E: de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
@@ -248,6 +257,14 @@ impl Envelope {
                 None => Ok(()),
                 Some(_) => Err(E::custom("a field appears twice")),
             }
+        }
+        if self.skipping {
+            return match key {
+                "engagement" | "seq" | "at" | "actor" | "meta" | "schema" | "type" | "session" | "step" => {
+                    map.next_value::<de::IgnoredAny>().map(|_| true)
+                }
+                _ => Ok(false),
+            };
         }
         match key {
             "engagement" => once(&mut self.engagement, map.next_value()?)?,

@@ -254,6 +254,28 @@ fn read_in_one_pass(text: &str) -> Option<Event> {
     parser.end().ok().map(|()| event)
 }
 
+impl StepContent {
+    /// Reads only the step's own fields from the JSON text of a `script_step` event whose
+    /// step name is known (a view shows a recorded step from the kept log text); `None` when
+    /// the text does not hold them.
+    pub(crate) fn from_step_text(text: &str, step: &str) -> Option<StepContent> {
+        struct ContentVisitor<'a> {
+            step: &'a str,
+        }
+        impl<'de> Visitor<'de> for ContentVisitor<'_> {
+            type Value = StepContent;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a script step")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<StepContent, A::Error> {
+                let (mut envelope, mut last_key) = (Envelope::skipping(), None);
+                StepContent::read(self.step, Fields::new(&mut map, Vec::new(), Some(&mut envelope), &mut last_key))
+            }
+        }
+        serde_json::Deserializer::from_str(text).deserialize_map(ContentVisitor { step }).ok()
+    }
+}
+
 /// Decodes an event field by field, reporting every envelope problem together.
 fn decode_field_by_field(text: &str) -> Result<Event, Rejection> {
     let raw: RawEvent<'_> = serde_json::from_str(text)

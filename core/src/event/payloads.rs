@@ -540,7 +540,19 @@ impl Payload for ScriptStep {
         }
         let session = session.ok_or_else(|| custom("missing field `session`"))?;
         let step = step.ok_or_else(|| custom("missing field `step`"))?;
-        let content = match step.parse::<BuiltinStep>() {
+        let content = StepContent::read(&step, fields)?;
+        Ok(ScriptStep { session, step, content })
+    }
+}
+
+impl StepContent {
+    /// Reads the fields of the step named `step`: a built-in step's own, or a programme
+    /// step's `fields` object.
+    pub(crate) fn read<'de, A: MapAccess<'de>>(
+        step: &str,
+        fields: Fields<'_, 'de, A>,
+    ) -> Result<StepContent, A::Error> {
+        Ok(match step.parse::<BuiltinStep>() {
             Ok(BuiltinStep::CheckIn) => StepContent::CheckIn(CheckIn::read(fields)?),
             Ok(BuiltinStep::SessionGoal) => StepContent::SessionGoal(SessionGoal::read(fields)?),
             Ok(BuiltinStep::AssignmentReview) => StepContent::AssignmentReview(AssignmentReview::read(fields)?),
@@ -558,8 +570,7 @@ impl Payload for ScriptStep {
                 }
                 StepContent::Custom { fields: CustomFields::deserialize(fields)?.fields }
             }
-        };
-        Ok(ScriptStep { session, step, content })
+        })
     }
 }
 

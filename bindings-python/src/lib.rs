@@ -95,7 +95,7 @@ fn write_json(value: &Bound<'_, PyAny>, depth: usize, out: &mut Vec<u8>) -> Resu
         return Err(format!("it nests deeper than {MAX_DEPTH} levels"));
     }
     if let Ok(text) = value.cast::<PyString>() {
-        return write_scalar(out, text.to_cow().map_err(|error| error.to_string())?.as_ref());
+        return write_text(out, &text.to_cow().map_err(|error| error.to_string())?);
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         return write_object(dict.iter(), depth, out);
@@ -138,6 +138,18 @@ fn write_json(value: &Bound<'_, PyAny>, depth: usize, out: &mut Vec<u8>) -> Resu
     Err(format!("a {kind} is not JSON data (use dicts, lists, str, int, float, bool, None)"))
 }
 
+/// Writes a string as JSON: as it is when nothing in it needs escaping (the common case),
+/// through serde_json's escaping otherwise.
+fn write_text(out: &mut Vec<u8>, text: &str) -> Result<(), String> {
+    if text.bytes().all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+        return Ok(());
+    }
+    write_scalar(out, text)
+}
+
 /// Writes a string, number or boolean as JSON (strings escaped).
 fn write_scalar(out: &mut Vec<u8>, value: impl Serialize) -> Result<(), String> {
     serde_json::to_writer(out, &value).map_err(|error| error.to_string())
@@ -154,7 +166,7 @@ fn write_object<'py>(
             out.push(b',');
         }
         let key = key.cast::<PyString>().map_err(|_| format!("the key {key} is not a string"))?;
-        write_json(key.as_any(), depth + 1, out)?;
+        write_text(out, &key.to_cow().map_err(|error| error.to_string())?)?;
         out.push(b':');
         write_json(&item, depth + 1, out)?;
     }

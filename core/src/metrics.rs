@@ -213,9 +213,9 @@ mod tests {
     fn from_the_whole_view(engagement: &Engagement) -> Metrics {
         let view = engagement.analytics_view();
         Metrics::of(AnalyticsParts {
-            engagement: &view.common.engagement,
+            engagement: view.common.engagement,
             stage: view.common.stage,
-            stage_history: &view.common.stage_history,
+            stage_history: view.common.stage_history,
             discontinuation: view.common.discontinuation.clone(),
             sessions: view.sessions.iter().cloned(),
             latest_engagement_level: view.engagement_levels.last().map(|fact| fact.level),

@@ -97,7 +97,7 @@ impl<'a> Redactor<'a> {
         let sees_all = matches!(role, Role::Coachee | Role::Coach);
         let administers_surveys = matches!(role, Role::Coach | Role::ProgramAdmin);
         let shared = if sees_all { SharedRecords::default() } else { engagement.shared_with(role) };
-        let mut shared_actions: BTreeSet<String> = shared.actions.iter().map(|action| action.id.clone()).collect();
+        let mut shared_actions: BTreeSet<String> = shared.actions.iter().map(|action| action.id.to_owned()).collect();
         for step in shared.sessions.iter().flat_map(|session| &session.steps) {
             match &step.content {
                 StepContent::ActionCommitment(commitment) => {

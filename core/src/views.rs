@@ -24,18 +24,18 @@ use serde::Serialize;
 /// A participant's view of an engagement, by role. Serialized with a `role` field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "role", rename_all = "snake_case")]
-pub enum View {
+pub enum View<'a> {
     /// The coachee's view.
-    Coachee(FullView),
+    Coachee(FullView<'a>),
     /// The coach's view.
-    Coach(FullView),
+    Coach(FullView<'a>),
     /// The supervisor's view.
-    Supervisor(SupervisorView),
+    Supervisor(SupervisorView<'a>),
     /// A programme admin's view.
-    ProgramAdmin(ProgramAdminView),
+    ProgramAdmin(ProgramAdminView<'a>),
 }
 
-impl View {
+impl View<'_> {
     /// The view as JSON text (the stable shape documented in `docs/views.md`).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
@@ -44,26 +44,26 @@ impl View {
 
 /// What every participant sees.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CommonView {
+pub struct CommonView<'a> {
     /// Engagement id.
-    pub engagement: String,
+    pub engagement: &'a str,
     /// The participant the view was made for.
     pub viewer: String,
     /// Current stage.
     pub stage: Stage,
     /// When each stage was entered.
-    pub stage_history: Vec<StageEntry>,
+    pub stage_history: &'a [StageEntry],
     /// Who takes part.
-    pub participants: ParticipantsView,
+    pub participants: ParticipantsView<'a>,
     /// Meetings: kind, times, attendance.
-    pub meetings: Vec<MeetingView>,
+    pub meetings: Vec<MeetingView<'a>>,
     /// The confidentiality agreement: date and limits.
-    pub confidentiality: Option<AgreementView>,
+    pub confidentiality: Option<AgreementView<'a>>,
     /// That the engagement was discontinued, by whom and when (not why).
     pub discontinuation: Option<DiscontinuationFact>,
     /// The steps of the process everyone shares, as facts: what the stage guards and
     /// obligations speak of, so that neither tells a reader more than this view.
-    pub process: ProcessFacts,
+    pub process: ProcessFacts<'a>,
 }
 
 /// Facts of the shared process (not content): when the orientation was completed, when the
@@ -71,35 +71,35 @@ pub struct CommonView {
 /// responsibilities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct ProcessFacts {
+pub struct ProcessFacts<'a> {
     /// When the coachee completed the orientation.
     pub orientation_completed_at: Option<Timestamp>,
     /// When the preliminary goal discussions were held.
     pub preliminary_discussions_held: Vec<Timestamp>,
     /// Who acknowledged their responsibilities.
-    pub acknowledged: Vec<String>,
+    pub acknowledged: &'a [String],
 }
 
 /// Participants by role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ParticipantsView {
+pub struct ParticipantsView<'a> {
     /// Coachee.
-    pub coachee: String,
+    pub coachee: &'a str,
     /// Supervisor.
-    pub supervisor: String,
+    pub supervisor: &'a str,
     /// Coach.
-    pub coach: Option<String>,
+    pub coach: Option<&'a str>,
     /// Programme admins.
-    pub program_admins: Vec<String>,
+    pub program_admins: &'a [String],
     /// Coaches who were replaced.
-    pub former_coaches: Vec<String>,
+    pub former_coaches: &'a [String],
 }
 
 /// A meeting as everyone sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MeetingView {
+pub struct MeetingView<'a> {
     /// Meeting id.
-    pub id: String,
+    pub id: &'a str,
     /// Kind.
     pub kind: MeetingKind,
     /// Planned start.
@@ -109,16 +109,16 @@ pub struct MeetingView {
     /// When it was held.
     pub held_at: Option<Timestamp>,
     /// Who attended.
-    pub attendees: Vec<String>,
+    pub attendees: &'a [String],
 }
 
 /// The confidentiality agreement as everyone sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AgreementView {
+pub struct AgreementView<'a> {
     /// The meeting date it was reviewed on.
     pub reviewed_on: NaiveDate,
     /// The limits.
-    pub limits: Vec<String>,
+    pub limits: &'a [String],
 }
 
 /// The fact of a discontinuation.
@@ -132,9 +132,9 @@ pub struct DiscontinuationFact {
 
 /// One recorded script step with its fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StepView {
+pub struct StepView<'a> {
     /// Step name.
-    pub name: String,
+    pub name: &'a str,
     /// When.
     pub at: Timestamp,
     /// The step's fields.
@@ -144,7 +144,7 @@ pub struct StepView {
 
 /// A session as coachee and coach see it: everything.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FullSession {
+pub struct FullSession<'a> {
     /// Number.
     pub number: u32,
     /// Planned start.
@@ -156,18 +156,18 @@ pub struct FullSession {
     /// Ended.
     pub ended_at: Option<Timestamp>,
     /// Cancellation, with its reason.
-    pub cancellation: Option<SessionCancellation>,
+    pub cancellation: Option<&'a SessionCancellation>,
     /// Script steps with their content.
-    pub steps: Vec<StepView>,
+    pub steps: Vec<StepView<'a>>,
 }
 
 /// An action as its viewers see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActionView {
+pub struct ActionView<'a> {
     /// Action id.
-    pub id: String,
+    pub id: &'a str,
     /// The commitment.
-    pub description: String,
+    pub description: &'a str,
     /// Due date.
     pub due: Option<NaiveDate>,
     /// The session it was committed in.
@@ -178,42 +178,42 @@ pub struct ActionView {
 
 /// What coachee and coach see: everything but rater ids and `meta`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FullView {
+pub struct FullView<'a> {
     /// What everyone sees.
     #[serde(flatten)]
-    pub common: CommonView,
+    pub common: CommonView<'a>,
     /// Every scheduling of every session, with content.
-    pub sessions: Vec<FullSession>,
+    pub sessions: Vec<FullSession<'a>>,
     /// Actions.
-    pub actions: Vec<ActionView>,
+    pub actions: Vec<ActionView<'a>>,
     /// Goals with progress, outcomes and evidence.
-    pub goals: Vec<Goal>,
+    pub goals: &'a [Goal],
     /// Engagement level ratings with their notes.
-    pub engagement_levels: Vec<LevelRating>,
+    pub engagement_levels: &'a [LevelRating],
     /// Preliminary discussion notes.
-    pub preliminary_discussions: Vec<Note>,
+    pub preliminary_discussions: &'a [Note],
     /// The sponsor's progress feedback.
-    pub progress_feedback: Vec<Note>,
+    pub progress_feedback: &'a [Note],
     /// Summaries the coachee shared.
-    pub summaries: Vec<Note>,
+    pub summaries: &'a [Note],
     /// The final review record.
-    pub final_review: Option<FinalReview>,
+    pub final_review: Option<&'a FinalReview>,
     /// Assessments.
-    pub assessments: Vec<Assessment>,
+    pub assessments: &'a [Assessment],
     /// 360 surveys, aggregated.
     pub surveys: Vec<SurveyView>,
     /// Disclosures, with their summaries.
-    pub disclosures: Vec<Disclosure>,
+    pub disclosures: &'a [Disclosure],
     /// Why the engagement was discontinued.
-    pub discontinuation_reason: Option<String>,
+    pub discontinuation_reason: Option<&'a str>,
     /// The coachee's explanations to the sponsor.
-    pub sponsor_explanations: Vec<Note>,
+    pub sponsor_explanations: &'a [Note],
     /// Records the coachee has opened, and to whom.
-    pub consents: Vec<ConsentGrant>,
+    pub consents: &'a [ConsentGrant],
     /// The coach's reviews of their own partnering (K1): in the coach's view only; the
     /// coachee's view leaves the field out.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub partnership_reviews: Option<Vec<PartnershipReview>>,
+    pub partnership_reviews: Option<&'a [PartnershipReview]>,
 }
 
 /// A session as the supervisor sees it: that it is occurring, and when.
@@ -231,21 +231,21 @@ pub struct SessionFact {
 
 /// A goal as the supervisor sees it: the goal and its outcome, not its progress notes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SupervisorGoal {
+pub struct SupervisorGoal<'a> {
     /// Goal id.
-    pub id: String,
+    pub id: &'a str,
     /// The goal.
-    pub statement: String,
+    pub statement: &'a str,
     /// The organisational priority.
-    pub org_priority: String,
+    pub org_priority: &'a str,
     /// Success measures.
-    pub success_measures: TextList,
+    pub success_measures: &'a TextList,
     /// Activities.
-    pub activities: TextList,
+    pub activities: &'a TextList,
     /// Outcome.
     pub outcome: Option<GoalOutcome>,
     /// Evidence of the outcome.
-    pub evidence: Option<String>,
+    pub evidence: Option<&'a str>,
 }
 
 /// An engagement level without its note.
@@ -259,61 +259,61 @@ pub struct LevelFact {
 
 /// Records the coachee opened to the viewer's role (F4).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct SharedRecords {
+pub struct SharedRecords<'a> {
     /// Sessions whose script content is shared.
-    pub sessions: Vec<SharedSession>,
+    pub sessions: Vec<SharedSession<'a>>,
     /// Shared actions.
-    pub actions: Vec<ActionView>,
+    pub actions: Vec<ActionView<'a>>,
     /// Shared goal progress notes (supervisor only).
-    pub goal_progress: Vec<SharedGoalProgress>,
+    pub goal_progress: Vec<SharedGoalProgress<'a>>,
     /// Shared assessments.
-    pub assessments: Vec<Assessment>,
+    pub assessments: Vec<&'a Assessment>,
     /// Shared survey aggregates.
     pub surveys: Vec<SurveyView>,
 }
 
 /// A shared session's script content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SharedSession {
+pub struct SharedSession<'a> {
     /// Number.
     pub number: u32,
     /// Its steps.
-    pub steps: Vec<StepView>,
+    pub steps: Vec<StepView<'a>>,
 }
 
 /// A goal's shared progress notes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SharedGoalProgress {
+pub struct SharedGoalProgress<'a> {
     /// Goal id.
-    pub goal: String,
+    pub goal: &'a str,
     /// Notes.
-    pub progress: Vec<crate::state::GoalProgress>,
+    pub progress: &'a [crate::state::GoalProgress],
 }
 
 /// What the supervisor sees.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SupervisorView {
+pub struct SupervisorView<'a> {
     /// What everyone sees.
     #[serde(flatten)]
-    pub common: CommonView,
+    pub common: CommonView<'a>,
     /// Sessions scheduled and held, with dates (cancellations and missed sessions are not shown).
     pub sessions: Vec<SessionFact>,
     /// Goals and outcomes.
-    pub goals: Vec<SupervisorGoal>,
+    pub goals: Vec<SupervisorGoal<'a>>,
     /// Engagement levels, without notes.
     pub engagement_levels: Vec<LevelFact>,
     /// Preliminary discussion notes.
-    pub preliminary_discussions: Vec<Note>,
+    pub preliminary_discussions: &'a [Note],
     /// The sponsor's own progress feedback.
-    pub progress_feedback: Vec<Note>,
+    pub progress_feedback: &'a [Note],
     /// Summaries the coachee shared.
-    pub summaries: Vec<Note>,
+    pub summaries: &'a [Note],
     /// The final review record.
-    pub final_review: Option<FinalReview>,
+    pub final_review: Option<&'a FinalReview>,
     /// The coachee's explanations after a discontinuation.
-    pub sponsor_explanations: Vec<Note>,
+    pub sponsor_explanations: &'a [Note],
     /// Records opened to the supervisor by consent.
-    pub shared: SharedRecords,
+    pub shared: SharedRecords<'a>,
 }
 
 /// A session as a programme admin sees it.
@@ -335,21 +335,21 @@ pub struct AdminSession {
 
 /// A disclosure as a programme admin sees it: no summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DisclosureFact {
+pub struct DisclosureFact<'a> {
     /// Recipient.
-    pub to: String,
+    pub to: &'a str,
     /// The limit.
-    pub limit: String,
+    pub limit: &'a str,
     /// When.
     pub at: Timestamp,
 }
 
 /// What a programme admin sees.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProgramAdminView {
+pub struct ProgramAdminView<'a> {
     /// What everyone sees.
     #[serde(flatten)]
-    pub common: CommonView,
+    pub common: CommonView<'a>,
     /// Every scheduling of every session, with cancellations, missed sessions and ratings.
     pub sessions: Vec<AdminSession>,
     /// How many goals were agreed.
@@ -359,9 +359,9 @@ pub struct ProgramAdminView {
     /// Engagement levels, without notes.
     pub engagement_levels: Vec<LevelFact>,
     /// Disclosures: fact, limit, recipient, date.
-    pub disclosures: Vec<DisclosureFact>,
+    pub disclosures: Vec<DisclosureFact<'a>>,
     /// Records opened to programme admins by consent.
-    pub shared: SharedRecords,
+    pub shared: SharedRecords<'a>,
     /// How many held sessions the coach reviewed their partnering in (the count only).
     pub partnership_reviews: usize,
 }
@@ -371,20 +371,20 @@ impl Engagement {
     ///
     /// A replaced coach, or anyone else who is not a current participant, gets
     /// `not_a_participant`.
-    pub fn view(&self, participant: &str) -> Result<View, Finding> {
+    pub fn view(&self, participant: &str) -> Result<View<'_>, Finding> {
         let role = self.role_of(participant).ok_or_else(|| self.stranger(participant))?;
         Ok(self.view_for(participant, role))
     }
 
     /// The view of the (first) participant holding `role`.
-    pub fn view_as(&self, role: Role) -> Result<View, Finding> {
+    pub fn view_as(&self, role: Role) -> Result<View<'_>, Finding> {
         let participant = self.participants().with_role(role).first().map(|id| id.to_string()).ok_or_else(|| {
             Finding::new(Code::NotAParticipant, Rule::L5, format!("engagement {} has no {role}", self.id()))
         })?;
         Ok(self.view_for(&participant, role))
     }
 
-    fn view_for(&self, viewer: &str, role: Role) -> View {
+    fn view_for(&self, viewer: &str, role: Role) -> View<'_> {
         match role {
             Role::Coachee => View::Coachee(self.full_view(viewer, false)),
             Role::Coach => View::Coach(self.full_view(viewer, true)),
@@ -393,57 +393,56 @@ impl Engagement {
         }
     }
 
-    fn common_view(&self, viewer: &str) -> CommonView {
+    fn common_view(&self, viewer: &str) -> CommonView<'_> {
         let people = self.participants();
         CommonView {
-            engagement: self.id().to_owned(),
+            engagement: self.id(),
             viewer: viewer.to_owned(),
             stage: self.stage(),
-            stage_history: self.stage_history().to_vec(),
+            stage_history: self.stage_history(),
             participants: ParticipantsView {
-                coachee: people.coachee.clone(),
-                supervisor: people.supervisor.clone(),
-                coach: people.coach.clone(),
-                program_admins: people.program_admins.clone(),
-                former_coaches: people.former_coaches.clone(),
+                coachee: &people.coachee,
+                supervisor: &people.supervisor,
+                coach: people.coach.as_deref(),
+                program_admins: &people.program_admins,
+                former_coaches: &people.former_coaches,
             },
             meetings: self
                 .meetings()
                 .iter()
                 .map(|meeting| MeetingView {
-                    id: meeting.id.clone(),
+                    id: &meeting.id,
                     kind: meeting.kind,
                     starts_at: meeting.starts_at,
                     status: meeting.status,
                     held_at: meeting.held_at,
-                    attendees: meeting.attendees.clone(),
+                    attendees: &meeting.attendees,
                 })
                 .collect(),
-            confidentiality: self.confidentiality().map(|agreement| AgreementView {
-                reviewed_on: agreement.reviewed_on,
-                limits: agreement.limits.clone(),
-            }),
+            confidentiality: self
+                .confidentiality()
+                .map(|agreement| AgreementView { reviewed_on: agreement.reviewed_on, limits: &agreement.limits }),
             discontinuation: self.discontinuation_fact(),
             process: ProcessFacts {
                 orientation_completed_at: self.orientation_completed_at(),
                 preliminary_discussions_held: self.preliminary_discussions().iter().map(|note| note.at).collect(),
-                acknowledged: self.acknowledged().to_vec(),
+                acknowledged: self.acknowledged(),
             },
         }
     }
 
-    fn steps_of(&self, session: &Session) -> Vec<StepView> {
+    fn steps_of<'a>(&'a self, session: &'a Session) -> Vec<StepView<'a>> {
         session
             .steps
             .iter()
             .filter_map(|step| {
                 let content = self.step_content(step)?;
-                Some(StepView { name: step.name.clone(), at: step.at, content })
+                Some(StepView { name: &step.name, at: step.at, content })
             })
             .collect()
     }
 
-    fn full_view(&self, viewer: &str, coach: bool) -> FullView {
+    fn full_view(&self, viewer: &str, coach: bool) -> FullView<'_> {
         FullView {
             common: self.common_view(viewer),
             sessions: self
@@ -455,28 +454,28 @@ impl Engagement {
                     status: session.status,
                     started_at: session.started_at,
                     ended_at: session.ended_at,
-                    cancellation: session.cancellation.clone(),
+                    cancellation: session.cancellation.as_ref(),
                     steps: self.steps_of(session),
                 })
                 .collect(),
             actions: self.actions().iter().map(action_view).collect(),
-            goals: self.goals().to_vec(),
-            engagement_levels: self.engagement_levels().to_vec(),
-            preliminary_discussions: self.preliminary_discussions().to_vec(),
-            progress_feedback: self.progress_feedback().to_vec(),
-            summaries: self.summaries().to_vec(),
-            final_review: self.final_review().cloned(),
-            assessments: self.assessments().to_vec(),
+            goals: self.goals(),
+            engagement_levels: self.engagement_levels(),
+            preliminary_discussions: self.preliminary_discussions(),
+            progress_feedback: self.progress_feedback(),
+            summaries: self.summaries(),
+            final_review: self.final_review(),
+            assessments: self.assessments(),
             surveys: self.surveys_as_coachee_and_coach_see_them(),
-            disclosures: self.disclosures().to_vec(),
-            discontinuation_reason: self.discontinuation().map(|ended| ended.reason.clone()),
-            sponsor_explanations: self.sponsor_explanations().to_vec(),
-            consents: self.consents().to_vec(),
-            partnership_reviews: coach.then(|| self.partnership_reviews().to_vec()),
+            disclosures: self.disclosures(),
+            discontinuation_reason: self.discontinuation().map(|ended| ended.reason.as_str()),
+            sponsor_explanations: self.sponsor_explanations(),
+            consents: self.consents(),
+            partnership_reviews: coach.then(|| self.partnership_reviews()),
         }
     }
 
-    fn supervisor_view(&self, viewer: &str) -> SupervisorView {
+    fn supervisor_view(&self, viewer: &str) -> SupervisorView<'_> {
         SupervisorView {
             common: self.common_view(viewer),
             sessions: self
@@ -494,26 +493,26 @@ impl Engagement {
                 .goals()
                 .iter()
                 .map(|goal| SupervisorGoal {
-                    id: goal.id.clone(),
-                    statement: goal.statement.clone(),
-                    org_priority: goal.org_priority.clone(),
-                    success_measures: goal.success_measures.clone(),
-                    activities: goal.activities.clone(),
+                    id: &goal.id,
+                    statement: &goal.statement,
+                    org_priority: &goal.org_priority,
+                    success_measures: &goal.success_measures,
+                    activities: &goal.activities,
                     outcome: goal.assessment.as_ref().map(|assessment| assessment.outcome),
-                    evidence: goal.assessment.as_ref().and_then(|assessment| assessment.evidence.clone()),
+                    evidence: goal.assessment.as_ref().and_then(|assessment| assessment.evidence.as_deref()),
                 })
                 .collect(),
             engagement_levels: self.level_facts().collect(),
-            preliminary_discussions: self.preliminary_discussions().to_vec(),
-            progress_feedback: self.progress_feedback().to_vec(),
-            summaries: self.summaries().to_vec(),
-            final_review: self.final_review().cloned(),
-            sponsor_explanations: self.sponsor_explanations().to_vec(),
+            preliminary_discussions: self.preliminary_discussions(),
+            progress_feedback: self.progress_feedback(),
+            summaries: self.summaries(),
+            final_review: self.final_review(),
+            sponsor_explanations: self.sponsor_explanations(),
             shared: self.shared_with(Role::Supervisor),
         }
     }
 
-    fn program_admin_view(&self, viewer: &str) -> ProgramAdminView {
+    fn program_admin_view(&self, viewer: &str) -> ProgramAdminView<'_> {
         ProgramAdminView {
             common: self.common_view(viewer),
             sessions: self.admin_sessions().collect(),
@@ -523,11 +522,7 @@ impl Engagement {
             disclosures: self
                 .disclosures()
                 .iter()
-                .map(|disclosure| DisclosureFact {
-                    to: disclosure.to.clone(),
-                    limit: disclosure.limit.clone(),
-                    at: disclosure.at,
-                })
+                .map(|disclosure| DisclosureFact { to: &disclosure.to, limit: &disclosure.limit, at: disclosure.at })
                 .collect(),
             shared: self.shared_with(Role::ProgramAdmin),
             partnership_reviews: self.partnership_reviews().len(),
@@ -538,7 +533,7 @@ impl Engagement {
     /// analytics may be computed from (`metrics` builds only the parts it reads; its tests
     /// compare with the whole view).
     #[cfg(test)]
-    pub(crate) fn analytics_view(&self) -> ProgramAdminView {
+    pub(crate) fn analytics_view(&self) -> ProgramAdminView<'_> {
         self.program_admin_view("")
     }
 
@@ -574,7 +569,7 @@ impl Engagement {
         session.steps.iter().find_map(|step| step.rating)
     }
 
-    pub(crate) fn shared_with(&self, role: Role) -> SharedRecords {
+    pub(crate) fn shared_with(&self, role: Role) -> SharedRecords<'_> {
         let mut shared = SharedRecords::default();
         for grant in self.consents().iter().filter(|grant| grant.to == role) {
             match RecordRef::parse(&grant.record) {
@@ -597,11 +592,11 @@ impl Engagement {
                     self.goals()
                         .iter()
                         .filter(|goal| goal.id == id)
-                        .map(|goal| SharedGoalProgress { goal: goal.id.clone(), progress: goal.progress.clone() }),
+                        .map(|goal| SharedGoalProgress { goal: &goal.id, progress: &goal.progress }),
                 ),
-                Ok(RecordRef::Assessment(id)) => shared
-                    .assessments
-                    .extend(self.assessments().iter().filter(|assessment| assessment.id == id).cloned()),
+                Ok(RecordRef::Assessment(id)) => {
+                    shared.assessments.extend(self.assessments().iter().filter(|assessment| assessment.id == id))
+                }
                 Ok(RecordRef::Survey(id)) => shared.surveys.extend(self.closed_survey_results(&id)),
                 Ok(RecordRef::GoalProgress(_)) | Err(_) => {}
             }
@@ -610,10 +605,10 @@ impl Engagement {
     }
 }
 
-fn action_view(action: &Action) -> ActionView {
+fn action_view(action: &Action) -> ActionView<'_> {
     ActionView {
-        id: action.item.id.clone(),
-        description: action.item.description.clone(),
+        id: &action.item.id,
+        description: &action.item.description,
         due: action.item.due,
         session: action.session,
         status: action.status,

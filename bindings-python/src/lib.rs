@@ -406,7 +406,7 @@ impl Engagement {
                     break;
                 }
             }
-            py.detach(|| replay_texts(&read, &limits)).map(Engagement::wrap).map_err(|error| raise(py, error))
+            py.detach(|| replay_texts(read, &limits)).map(Engagement::wrap).map_err(|error| raise(py, error))
         })
     }
 

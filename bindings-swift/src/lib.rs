@@ -248,8 +248,7 @@ impl Engagement {
     pub fn replay(events: Vec<String>, limits_json: Option<String>) -> Result<Arc<Engagement>, CoachflowError> {
         guarded(|| {
             let limits = read_limits(limits_json)?;
-            let read: Vec<Result<&str, _>> = events.iter().map(|text| Ok(text.as_str())).collect();
-            replay_texts(&read, &limits).map(Engagement::wrap).map_err(raise)
+            replay_texts(events.iter().map(Ok), &limits).map(Engagement::wrap).map_err(raise)
         })
     }
 

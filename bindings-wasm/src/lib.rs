@@ -154,17 +154,10 @@ impl Engagement {
                 "replay takes an array of events or a JSON Lines string",
             )));
         }
-        // Read up to the first event that cannot be read; the replay reports it with its index.
-        let mut texts = Vec::new();
-        for event in js_sys::Array::from(&events).iter() {
-            let text = event_text(&event);
-            let unreadable = text.is_err();
-            texts.push(text);
-            if unreadable {
-                break;
-            }
-        }
-        replay_texts(&texts, &limits).map(|inner| Engagement { inner }).map_err(throw)
+        let events = js_sys::Array::from(&events);
+        replay_texts(events.iter().map(|event| event_text(&event)), &limits)
+            .map(|inner| Engagement { inner })
+            .map_err(throw)
     }
 
     /// Applies an event; returns its warnings, or throws a `CoachflowError` listing every

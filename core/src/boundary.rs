@@ -125,25 +125,22 @@ impl From<BoundaryError> for ErrorPayload {
 /// Replays one engagement from the JSON texts of its events, which a binding reads one by
 /// one from its own array (each item is one element's text, or why it could not be read),
 /// under `limits`. Each event is kept as the text given. Stops at the first event that
-/// cannot be read or applied, with its index.
+/// cannot be read or applied, with its index, without reading the elements after it.
 ///
 /// ```
-/// use coachflow::{boundary::replay_texts, Limits, Rejection};
-/// let events: [Result<&str, Rejection>; 2] = [
-///     Ok(r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s","type":"engagement_opened","coachee":"c","supervisor":"s"}"#),
-///     Ok("{oops"),
-/// ];
-/// let error = replay_texts(&events, &Limits::DEFAULT).unwrap_err();
+/// use coachflow::{boundary::replay_texts, Limits};
+/// let events = [r#"{"engagement":"e","at":"2026-01-05T09:00:00Z","actor":"s","type":"engagement_opened","coachee":"c","supervisor":"s"}"#, "{oops"];
+/// let error = replay_texts(events.iter().map(Ok), &Limits::DEFAULT).unwrap_err();
 /// assert_eq!((error.code, error.index), ("invalid_event", Some(1)));
 /// assert!(error.message.starts_with("event 1 was rejected"));
 /// ```
 pub fn replay_texts<T: AsRef<str>>(
-    texts: &[Result<T, Rejection>],
+    texts: impl IntoIterator<Item = Result<T, Rejection>>,
     limits: &Limits,
 ) -> Result<Engagement, ErrorPayload> {
-    let events = texts.iter().map(|read| match read {
-        Ok(text) => Event::from_json(text.as_ref()).map(|event| (event, Some(text.as_ref()))),
-        Err(rejection) => Err(rejection.clone()),
+    let events = texts.into_iter().map(|read| {
+        let text = read?;
+        Event::from_json(text.as_ref()).map(|event| (event, Some(text)))
     });
     Engagement::replay_read(events, limits).map_err(ErrorPayload::from)
 }

@@ -216,15 +216,15 @@ impl Engagement {
         events: impl IntoIterator<Item = Event>,
         limits: &Limits,
     ) -> Result<Engagement, ReplayError> {
-        Engagement::replay_read(events.into_iter().map(|event| Ok((event, None))), limits)
+        Engagement::replay_read(events.into_iter().map(|event| Ok((event, None::<&str>))), limits)
     }
 
     /// Replays events as they are read, one result per element of the input (the event, and
     /// the text it was read from when there is one): the id is the first event's, and the
     /// replay stops at the first element that could not be read or applied, with its index.
     /// Every replay (of events, of JSON Lines, of a binding's array) goes through here.
-    pub(crate) fn replay_read<'a>(
-        events: impl IntoIterator<Item = Result<(Event, Option<&'a str>), Rejection>>,
+    pub(crate) fn replay_read<T: AsRef<str>>(
+        events: impl IntoIterator<Item = Result<(Event, Option<T>), Rejection>>,
         limits: &Limits,
     ) -> Result<Engagement, ReplayError> {
         let mut engagement: Option<Engagement> = None;
@@ -234,7 +234,7 @@ impl Engagement {
             let target =
                 engagement.get_or_insert_with(|| Engagement::new(event.engagement.clone()).with_limits(*limits));
             match text {
-                Some(text) => target.apply_read(&event, text),
+                Some(text) => target.apply_read(&event, text.as_ref()),
                 None => target.apply(event),
             }
             .map_err(fail)?;

@@ -232,11 +232,11 @@ pub(crate) trait Payload: Sized {
 /// wrong.
 #[derive(Default)]
 pub(crate) struct Envelope {
-    pub(crate) engagement: Option<String>,
-    pub(crate) seq: Option<u64>,
-    pub(crate) at: Option<Timestamp>,
-    pub(crate) actor: Option<String>,
-    pub(crate) meta: Option<Map<String, Value>>,
+    engagement: Option<String>,
+    seq: Option<u64>,
+    at: Option<Timestamp>,
+    actor: Option<String>,
+    meta: Option<Map<String, Value>>,
     schema: bool,
     /// Whether the envelope was read before: its fields, the type, and a script step's
     /// `session` and `step` are passed over unread.

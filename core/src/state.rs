@@ -8,6 +8,7 @@ use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Who takes part in an engagement.
@@ -201,8 +202,8 @@ pub struct SessionCancellation {
 /// ([`Engagement::step_content`](crate::Engagement::step_content)); they are not copied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedStep {
-    /// Step name.
-    pub name: String,
+    /// Step name, as the script in force spells it (borrowed for a built-in step).
+    pub name: Cow<'static, str>,
     /// Its position in the script in force.
     pub position: usize,
     /// When.

@@ -9,6 +9,7 @@ use crate::event::{ActionClosed, PartnershipReviewed, ScriptStep, StepContent, T
 use crate::model::{BuiltinStep, Role};
 use crate::rules::Rule;
 use crate::state::{Action, ActionStatus, PartnershipReview, RecordedStep};
+use std::borrow::Cow;
 
 impl Engagement {
     fn action(&self, id: &str) -> Option<&Action> {
@@ -110,8 +111,14 @@ impl Engagement {
     }
 
     pub(super) fn fold_script_step(&mut self, step: &ScriptStep, at: Timestamp) {
-        let position =
-            self.policy.script().iter().position(|definition| definition.name == step.step).unwrap_or_default();
+        let script = self.policy.script();
+        let script_length = script.len();
+        // The script's own spelling of the name, so that a built-in step's is not copied.
+        let (position, name) = script
+            .iter()
+            .enumerate()
+            .find(|(_, definition)| definition.name == step.step)
+            .map_or((0, Cow::Owned(step.step.clone())), |(position, definition)| (position, definition.name.clone()));
         if let StepContent::ActionCommitment(commitment) = &step.content {
             for item in &commitment.actions {
                 self.actions.push(Action {
@@ -128,7 +135,9 @@ impl Engagement {
                 StepContent::SessionFeedback(feedback) => Some(feedback.rating),
                 _ => None,
             };
-            session.steps.push(RecordedStep { name: step.step.clone(), position, at, seq, rating });
+            // A session records at most the script's steps: room for them all at once.
+            session.steps.reserve_exact(script_length.saturating_sub(session.steps.len()));
+            session.steps.push(RecordedStep { name, position, at, seq, rating });
         }
     }
 

@@ -2,7 +2,7 @@
 //! the records a coachee opens by consent and takes back (F4), and disclosures under an
 //! agreed limit (F5). What each role then sees is `views.rs` (F3).
 
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{ConfidentialityAgreed, Consent, DisclosureRecorded, Timestamp};
 use crate::model::{MeetingKind, Role};
@@ -105,7 +105,7 @@ impl Engagement {
 
     pub(super) fn fold_consent_granted(&mut self, consent: &Consent, at: Timestamp) {
         if !self.is_shared(&consent.record, consent.to) {
-            self.consents.push(ConsentGrant { record: consent.record.clone(), to: consent.to, granted_at: at });
+            keep(&mut self.consents, ConsentGrant { record: consent.record.clone(), to: consent.to, granted_at: at });
         }
     }
 
@@ -126,11 +126,14 @@ impl Engagement {
     }
 
     pub(super) fn fold_disclosure(&mut self, disclosure: &DisclosureRecorded, at: Timestamp) {
-        self.disclosures.push(Disclosure {
-            to: disclosure.to.clone(),
-            limit: disclosure.limit.clone(),
-            summary: disclosure.summary.clone(),
-            at,
-        });
+        keep(
+            &mut self.disclosures,
+            Disclosure {
+                to: disclosure.to.clone(),
+                limit: disclosure.limit.clone(),
+                summary: disclosure.summary.clone(),
+                at,
+            },
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! sponsor's feedback, the engagement level and shared summaries have no rule beyond role
 //! and stage. What a survey then shows is `survey.rs`.
 
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{AssessmentRecorded, RaterFeedbackRecorded, SurveyClosed, Timestamp};
 use crate::rules::Rule;
@@ -18,13 +18,16 @@ impl Engagement {
     }
 
     pub(super) fn fold_assessment(&mut self, recorded: &AssessmentRecorded, at: Timestamp) {
-        self.assessments.push(Assessment {
-            id: recorded.assessment.clone(),
-            instrument: recorded.instrument.clone(),
-            summary: recorded.summary.clone(),
-            results: recorded.results.clone(),
-            at,
-        });
+        keep(
+            &mut self.assessments,
+            Assessment {
+                id: recorded.assessment.clone(),
+                instrument: recorded.instrument.clone(),
+                summary: recorded.summary.clone(),
+                results: recorded.results.clone(),
+                at,
+            },
+        );
     }
 
     pub(super) fn check_rater_feedback(&self, feedback: &RaterFeedbackRecorded, verdict: &mut Verdict) {
@@ -62,13 +65,16 @@ impl Engagement {
     }
 
     pub(super) fn fold_rater_feedback(&mut self, feedback: &RaterFeedbackRecorded, at: Timestamp) {
-        self.rater_responses.push(RaterResponse {
-            survey: feedback.survey.clone(),
-            rater: feedback.rater.clone(),
-            group: feedback.group,
-            scores: feedback.scores.clone(),
-            comment: feedback.comment.clone(),
-            at,
-        });
+        keep(
+            &mut self.rater_responses,
+            RaterResponse {
+                survey: feedback.survey.clone(),
+                rater: feedback.rater.clone(),
+                group: feedback.group,
+                scores: feedback.scores.clone(),
+                comment: feedback.comment.clone(),
+                at,
+            },
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! each serving an organisational priority with at least one success measure; revised,
 //! noted and assessed later; and the final review record.
 
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{
     FinalReviewRecorded, GoalAgreed, GoalAssessed, GoalProgressNoted, GoalRevised, TextList, Timestamp,
@@ -32,16 +32,19 @@ impl Engagement {
     }
 
     pub(super) fn fold_goal_agreed(&mut self, goal: &GoalAgreed, at: Timestamp) {
-        self.goals.push(Goal {
-            id: goal.goal.clone(),
-            statement: goal.statement.clone(),
-            org_priority: goal.org_priority.clone(),
-            success_measures: goal.success_measures.clone(),
-            activities: goal.activities.clone().unwrap_or_default(),
-            agreed_at: at,
-            progress: Vec::new(),
-            assessment: None,
-        });
+        keep(
+            &mut self.goals,
+            Goal {
+                id: goal.goal.clone(),
+                statement: goal.statement.clone(),
+                org_priority: goal.org_priority.clone(),
+                success_measures: goal.success_measures.clone(),
+                activities: goal.activities.clone().unwrap_or_default(),
+                agreed_at: at,
+                progress: Vec::new(),
+                assessment: None,
+            },
+        );
     }
 
     pub(super) fn check_goal_revised(&self, revised: &GoalRevised, verdict: &mut Verdict) {
@@ -86,12 +89,10 @@ impl Engagement {
 
     pub(super) fn fold_goal_progress(&mut self, progress: &GoalProgressNoted, actor: &str, at: Timestamp) {
         if let Some(goal) = self.goal_mut(&progress.goal) {
-            goal.progress.push(GoalProgress {
-                at,
-                by: actor.to_owned(),
-                note: progress.note.clone(),
-                percent: progress.percent,
-            });
+            keep(
+                &mut goal.progress,
+                GoalProgress { at, by: actor.to_owned(), note: progress.note.clone(), percent: progress.percent },
+            );
         }
     }
 

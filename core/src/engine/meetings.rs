@@ -3,7 +3,7 @@
 //! check-in (M3).
 
 use super::participants::THREE_WAY;
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{MeetingCancelled, MeetingHeld, MeetingScheduled, Timestamp};
 use crate::model::{MeetingKind, MidpointCheckIn};
@@ -38,15 +38,18 @@ impl Engagement {
     }
 
     pub(super) fn fold_meeting_scheduled(&mut self, scheduled: &MeetingScheduled) {
-        self.meetings.push(Meeting {
-            id: scheduled.meeting.clone(),
-            kind: scheduled.kind,
-            starts_at: scheduled.starts_at,
-            status: MeetingStatus::Scheduled,
-            held_at: None,
-            attendees: Vec::new(),
-            cancellation_reason: None,
-        });
+        keep(
+            &mut self.meetings,
+            Meeting {
+                id: scheduled.meeting.clone(),
+                kind: scheduled.kind,
+                starts_at: scheduled.starts_at,
+                status: MeetingStatus::Scheduled,
+                held_at: None,
+                attendees: Vec::new(),
+                cancellation_reason: None,
+            },
+        );
     }
 
     pub(super) fn check_meeting_held(&self, held: &MeetingHeld, verdict: &mut Verdict) {

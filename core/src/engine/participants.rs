@@ -1,7 +1,7 @@
 //! Who takes part (contract sections 1 and 4): opening the engagement (L7, O1), the coach
 //! (O2), acknowledgements of responsibilities (A1), and how people are named in messages.
 
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{CoachAssigned, CoachReplaced, EngagementOpened, Event, Timestamp, MAX_PARTICIPANT_ID_CHARS};
 use crate::finding::Finding;
@@ -154,13 +154,11 @@ impl Engagement {
     pub(super) fn fold_coach_replaced(&mut self, replaced: &CoachReplaced, at: Timestamp) {
         if let Some(former) = self.participants.coach.replace(replaced.coach.clone()) {
             self.participants.former_coaches.retain(|id| *id != replaced.coach);
-            self.participants.former_coaches.push(former.clone());
-            self.coach_changes.push(CoachChange {
-                former,
-                new: replaced.coach.clone(),
-                reason: replaced.reason.clone(),
-                at,
-            });
+            keep(&mut self.participants.former_coaches, former.clone());
+            keep(
+                &mut self.coach_changes,
+                CoachChange { former, new: replaced.coach.clone(), reason: replaced.reason.clone(), at },
+            );
         }
     }
 

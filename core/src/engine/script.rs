@@ -3,7 +3,7 @@
 //! commits to, completed or dropped while open (AC1); and the coach's review of how they
 //! partnered in a session that has ended (K1).
 
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{ActionClosed, PartnershipReviewed, ScriptStep, StepContent, Timestamp};
 use crate::model::{BuiltinStep, Role};
@@ -121,12 +121,15 @@ impl Engagement {
             .map_or((0, Cow::Owned(step.step.clone())), |(position, definition)| (position, definition.name.clone()));
         if let StepContent::ActionCommitment(commitment) = &step.content {
             for item in &commitment.actions {
-                self.actions.push(Action {
-                    item: item.clone(),
-                    session: step.session,
-                    status: ActionStatus::Open,
-                    closing_reason: None,
-                });
+                keep(
+                    &mut self.actions,
+                    Action {
+                        item: item.clone(),
+                        session: step.session,
+                        status: ActionStatus::Open,
+                        closing_reason: None,
+                    },
+                );
             }
         }
         let seq = self.next_seq();
@@ -168,12 +171,15 @@ impl Engagement {
     }
 
     pub(super) fn fold_partnership_review(&mut self, review: &PartnershipReviewed, at: Timestamp) {
-        self.partnership_reviews.push(PartnershipReview {
-            session: review.session,
-            phases: review.phases,
-            signals: review.signals.clone().unwrap_or_default(),
-            note: review.note.clone(),
-            at,
-        });
+        keep(
+            &mut self.partnership_reviews,
+            PartnershipReview {
+                session: review.session,
+                phases: review.phases,
+                signals: review.signals.clone().unwrap_or_default(),
+                note: review.note.clone(),
+                at,
+            },
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! missed only while waiting (Q2), started in order, one at a time, with exactly coachee and
 //! coach (Q3), and ended only while in progress (Q4, with the script's P2 and P3).
 
-use super::{Engagement, Verdict};
+use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{SessionCancelled, SessionRef, SessionStarted, SessionTime, Timestamp};
 use crate::model::{BuiltinStep, Role, ScriptEnforcement};
@@ -62,16 +62,19 @@ impl Engagement {
     }
 
     pub(super) fn fold_session_scheduled(&mut self, scheduled: &SessionTime) {
-        self.sessions.push(Session {
-            number: scheduled.session,
-            starts_at: scheduled.starts_at,
-            status: SessionStatus::Scheduled,
-            started_at: None,
-            ended_at: None,
-            attendees: Vec::new(),
-            steps: Vec::new(),
-            cancellation: None,
-        });
+        keep(
+            &mut self.sessions,
+            Session {
+                number: scheduled.session,
+                starts_at: scheduled.starts_at,
+                status: SessionStatus::Scheduled,
+                started_at: None,
+                ended_at: None,
+                attendees: Vec::new(),
+                steps: Vec::new(),
+                cancellation: None,
+            },
+        );
     }
 
     pub(super) fn fold_session_rescheduled(&mut self, moved: &SessionTime) {

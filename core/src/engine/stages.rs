@@ -4,7 +4,7 @@
 
 use super::participants::THREE_WAY;
 use super::table::OPEN_STAGES;
-use super::{Engagement, Requirement, Verdict};
+use super::{keep, Engagement, Requirement, Verdict};
 use crate::codes::Code;
 use crate::event::{EngagementDiscontinued, StageAdvanced, Timestamp};
 use crate::model::{MeetingKind, MidpointCheckIn, Role, Stage};
@@ -311,7 +311,7 @@ impl Engagement {
 
     fn enter(&mut self, stage: Stage, at: Timestamp) {
         self.stage = stage;
-        self.stage_history.push(StageEntry { stage, at });
+        keep(&mut self.stage_history, StageEntry { stage, at });
     }
 
     pub(super) fn enter_first_stage(&mut self, at: Timestamp) {

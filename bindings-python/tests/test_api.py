@@ -46,6 +46,20 @@ def test_apply_accepts_dicts_and_json_strings_and_assigns_seq() -> None:
     assert [line["seq"] for line in lines] == [1, 2]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["plain words", 'a "quoted" word', "back\\slash", "two\nlines\tand a tab", "bell \x07 and \x1f",
+     "caf\u00e9 \u2014 \U0001f600", "x" * 40 + '"' + "y" * 40, ""],
+)
+def test_every_string_of_a_dict_arrives_as_it_was(text: str) -> None:
+    # Strings that need no escaping are written as they are; the others through escaping.
+    engagement = coachflow.Engagement("e-1")
+    engagement.apply(OPENED)
+    engagement.apply(event("preliminary_goals_discussed", "sam", "2026-01-05T10:00:00Z", notes=text))
+    lines = [json.loads(line) for line in engagement.to_jsonl().splitlines()]
+    assert lines[1]["notes"] == text
+
+
 def test_apply_raises_every_violation_and_changes_nothing() -> None:
     engagement = opened()
     with pytest.raises(coachflow.RuleViolation) as raised:

@@ -61,7 +61,8 @@ pub struct LogReplayer {
     /// Where each engagement id is in `replay.engagements`.
     positions: HashMap<String, usize, foldhash::fast::RandomState>,
     limits: Limits,
-    /// Whether engagements keep their events (a validation-only reader counts them).
+    /// Whether engagements keep their events and their records' texts (a validation-only
+    /// reader counts the events and keeps only what the rules read).
     keep_logs: bool,
 }
 
@@ -142,7 +143,7 @@ impl LogReplayer {
                 let position = self.replay.engagements.len();
                 self.positions.insert(event.engagement.clone(), position);
                 let engagement = Engagement::new(event.engagement.clone()).with_limits(self.limits);
-                self.replay.engagements.push(if self.keep_logs { engagement } else { engagement.counting_only() });
+                self.replay.engagements.push(if self.keep_logs { engagement } else { engagement.validating_only() });
                 position
             }
         };

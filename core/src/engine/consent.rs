@@ -126,14 +126,10 @@ impl Engagement {
     }
 
     pub(super) fn fold_disclosure(&mut self, disclosure: &DisclosureRecorded, at: Timestamp) {
+        let summary = self.text(|| disclosure.summary.clone());
         keep(
             &mut self.disclosures,
-            Disclosure {
-                to: disclosure.to.clone(),
-                limit: disclosure.limit.clone(),
-                summary: disclosure.summary.clone(),
-                at,
-            },
+            Disclosure { to: disclosure.to.clone(), limit: disclosure.limit.clone(), summary, at },
         );
     }
 }

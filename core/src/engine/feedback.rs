@@ -18,16 +18,9 @@ impl Engagement {
     }
 
     pub(super) fn fold_assessment(&mut self, recorded: &AssessmentRecorded, at: Timestamp) {
-        keep(
-            &mut self.assessments,
-            Assessment {
-                id: recorded.assessment.clone(),
-                instrument: recorded.instrument.clone(),
-                summary: recorded.summary.clone(),
-                results: recorded.results.clone(),
-                at,
-            },
-        );
+        let (summary, results) = (self.text(|| recorded.summary.clone()), self.text(|| recorded.results.clone()));
+        let id = recorded.assessment.clone();
+        keep(&mut self.assessments, Assessment { id, instrument: recorded.instrument.clone(), summary, results, at });
     }
 
     pub(super) fn check_rater_feedback(&self, feedback: &RaterFeedbackRecorded, verdict: &mut Verdict) {
@@ -65,16 +58,14 @@ impl Engagement {
     }
 
     pub(super) fn fold_rater_feedback(&mut self, feedback: &RaterFeedbackRecorded, at: Timestamp) {
-        keep(
-            &mut self.rater_responses,
-            RaterResponse {
-                survey: feedback.survey.clone(),
-                rater: feedback.rater.clone(),
-                group: feedback.group,
-                scores: feedback.scores.clone(),
-                comment: feedback.comment.clone(),
-                at,
-            },
-        );
+        let response = RaterResponse {
+            survey: feedback.survey.clone(),
+            rater: feedback.rater.clone(),
+            group: feedback.group,
+            scores: self.text(|| feedback.scores.clone()),
+            comment: self.text(|| feedback.comment.clone()),
+            at,
+        };
+        keep(&mut self.rater_responses, response);
     }
 }

@@ -32,19 +32,17 @@ impl Engagement {
     }
 
     pub(super) fn fold_goal_agreed(&mut self, goal: &GoalAgreed, at: Timestamp) {
-        keep(
-            &mut self.goals,
-            Goal {
-                id: goal.goal.clone(),
-                statement: goal.statement.clone(),
-                org_priority: goal.org_priority.clone(),
-                success_measures: goal.success_measures.clone(),
-                activities: goal.activities.clone().unwrap_or_default(),
-                agreed_at: at,
-                progress: Vec::new(),
-                assessment: None,
-            },
-        );
+        let agreed = Goal {
+            id: goal.goal.clone(),
+            statement: self.text(|| goal.statement.clone()),
+            org_priority: self.text(|| goal.org_priority.clone()),
+            success_measures: self.text(|| goal.success_measures.clone()),
+            activities: self.text(|| goal.activities.clone().unwrap_or_default()),
+            agreed_at: at,
+            progress: Vec::new(),
+            assessment: None,
+        };
+        keep(&mut self.goals, agreed);
     }
 
     pub(super) fn check_goal_revised(&self, revised: &GoalRevised, verdict: &mut Verdict) {
@@ -64,6 +62,9 @@ impl Engagement {
     }
 
     pub(super) fn fold_goal_revised(&mut self, revised: &GoalRevised) {
+        if !self.keeps_texts {
+            return; // a revision changes only texts
+        }
         if let Some(goal) = self.goal_mut(&revised.goal) {
             if let Some(statement) = &revised.statement {
                 goal.statement = statement.clone();
@@ -88,30 +89,24 @@ impl Engagement {
     }
 
     pub(super) fn fold_goal_progress(&mut self, progress: &GoalProgressNoted, actor: &str, at: Timestamp) {
+        let note = self.text(|| progress.note.clone());
         if let Some(goal) = self.goal_mut(&progress.goal) {
-            keep(
-                &mut goal.progress,
-                GoalProgress { at, by: actor.to_owned(), note: progress.note.clone(), percent: progress.percent },
-            );
+            keep(&mut goal.progress, GoalProgress { at, by: actor.to_owned(), note, percent: progress.percent });
         }
     }
 
     pub(super) fn fold_goal_assessed(&mut self, assessed: &GoalAssessed, actor: &str, at: Timestamp) {
+        let evidence = self.text(|| assessed.evidence.clone());
         if let Some(goal) = self.goal_mut(&assessed.goal) {
-            goal.assessment = Some(GoalAssessment {
-                outcome: assessed.outcome,
-                evidence: assessed.evidence.clone(),
-                at,
-                by: actor.to_owned(),
-            });
+            goal.assessment = Some(GoalAssessment { outcome: assessed.outcome, evidence, at, by: actor.to_owned() });
         }
     }
 
     pub(super) fn fold_final_review(&mut self, review: &FinalReviewRecorded, at: Timestamp) {
         self.final_review = Some(FinalReview {
-            successes: review.successes.clone(),
-            development_opportunities: review.development_opportunities.clone(),
-            resources: review.resources.clone(),
+            successes: self.text(|| review.successes.clone()),
+            development_opportunities: self.text(|| review.development_opportunities.clone()),
+            resources: self.text(|| review.resources.clone()),
             at,
         });
     }

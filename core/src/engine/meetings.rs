@@ -119,9 +119,10 @@ impl Engagement {
     }
 
     pub(super) fn fold_meeting_cancelled(&mut self, cancelled: &MeetingCancelled) {
+        let reason = self.text(|| cancelled.reason.clone());
         if let Some(meeting) = self.meetings.iter_mut().find(|meeting| meeting.id == cancelled.meeting) {
             meeting.status = MeetingStatus::Cancelled;
-            meeting.cancellation_reason = cancelled.reason.clone();
+            meeting.cancellation_reason = reason;
         }
     }
 

@@ -166,6 +166,15 @@ pub struct Engagement {
     /// How events are checked, not what happened: left out of the serialized state.
     #[serde(skip, default = "Limits::default")]
     limits: Limits,
+    /// Whether the records keep their free texts; an engagement that only validates keeps
+    /// none ([`Engagement::validating_only`]). Not part of the serialized state.
+    #[serde(skip, default = "keeps_texts_by_default")]
+    keeps_texts: bool,
+}
+
+/// Engagements keep their records' texts unless they only validate.
+fn keeps_texts_by_default() -> bool {
+    true
 }
 
 impl Engagement {
@@ -202,6 +211,7 @@ impl Engagement {
             coach_changes: Vec::new(),
             log: EventLog::default(),
             limits: Limits::DEFAULT,
+            keeps_texts: true,
         }
     }
 
@@ -329,6 +339,26 @@ impl Engagement {
     pub fn counting_only(mut self) -> Engagement {
         self.log = EventLog::counting_only(self.log.len());
         self
+    }
+
+    /// The same engagement keeping, from now on, only what the rules read: no event texts
+    /// ([`Engagement::counting_only`]) and no free texts in its records (goal statements,
+    /// notes, summaries, comments, scores, reasons), which no rule reads. Every verdict is
+    /// the same as a full engagement's; its views and metrics are not. For a validator,
+    /// which holds thousands of engagements only to judge their next lines (issue 15).
+    pub(crate) fn validating_only(mut self) -> Engagement {
+        self.keeps_texts = false;
+        self.counting_only()
+    }
+
+    /// A free text (or list, map or optional text) for the records: what `make` returns,
+    /// or the empty value in an engagement that only validates. No rule reads these.
+    pub(super) fn text<T: Default>(&self, make: impl FnOnce() -> T) -> T {
+        if self.keeps_texts {
+            make()
+        } else {
+            T::default()
+        }
     }
 
     /// The verdict `apply` would give, without changing anything: the warnings when the
@@ -621,10 +651,10 @@ impl Engagement {
             EventBody::OrientationCompleted => {
                 self.orientation_completed_at.get_or_insert(at);
             }
-            EventBody::PreliminaryGoalsDiscussed(discussed) => keep(
-                &mut self.preliminary_discussions,
-                Note { at, by: actor.to_owned(), text: discussed.notes.clone() },
-            ),
+            EventBody::PreliminaryGoalsDiscussed(discussed) => {
+                let text = self.text(|| discussed.notes.clone());
+                keep(&mut self.preliminary_discussions, Note { at, by: actor.to_owned(), text })
+            }
             EventBody::ResponsibilitiesAcknowledged => keep(&mut self.acknowledged, actor.to_owned()),
             EventBody::MeetingScheduled(scheduled) => self.fold_meeting_scheduled(scheduled),
             EventBody::MeetingHeld(held) => self.fold_meeting_held(held, at),
@@ -651,23 +681,26 @@ impl Engagement {
                 keep(&mut self.survey_closures, SurveyClosure { survey: closed.survey.clone(), at })
             }
             EventBody::ProgressFeedbackGiven(feedback) => {
-                keep(&mut self.progress_feedback, Note { at, by: actor.to_owned(), text: Some(feedback.note.clone()) })
+                let text = self.text(|| Some(feedback.note.clone()));
+                keep(&mut self.progress_feedback, Note { at, by: actor.to_owned(), text })
             }
             EventBody::EngagementLevelRated(rated) => {
-                keep(&mut self.engagement_levels, LevelRating { level: rated.level, note: rated.note.clone(), at })
+                let note = self.text(|| rated.note.clone());
+                keep(&mut self.engagement_levels, LevelRating { level: rated.level, note, at })
             }
             EventBody::SummaryShared(shared) => {
-                keep(&mut self.summaries, Note { at, by: actor.to_owned(), text: Some(shared.summary.clone()) })
+                let text = self.text(|| Some(shared.summary.clone()));
+                keep(&mut self.summaries, Note { at, by: actor.to_owned(), text })
             }
             EventBody::ConsentGranted(consent) => self.fold_consent_granted(consent, at),
             EventBody::ConsentRevoked(consent) => self.fold_consent_revoked(consent),
             EventBody::DisclosureRecorded(disclosure) => self.fold_disclosure(disclosure, at),
             EventBody::StageAdvanced(advanced) => self.fold_stage_advanced(advanced, at),
             EventBody::EngagementDiscontinued(ended) => self.fold_discontinuation(ended, at),
-            EventBody::SponsorInformed(informed) => keep(
-                &mut self.sponsor_explanations,
-                Note { at, by: actor.to_owned(), text: Some(informed.explanation.clone()) },
-            ),
+            EventBody::SponsorInformed(informed) => {
+                let text = self.text(|| Some(informed.explanation.clone()));
+                keep(&mut self.sponsor_explanations, Note { at, by: actor.to_owned(), text })
+            }
         }
     }
 }

@@ -152,13 +152,11 @@ impl Engagement {
     }
 
     pub(super) fn fold_coach_replaced(&mut self, replaced: &CoachReplaced, at: Timestamp) {
+        let reason = self.text(|| replaced.reason.clone());
         if let Some(former) = self.participants.coach.replace(replaced.coach.clone()) {
             self.participants.former_coaches.retain(|id| *id != replaced.coach);
             keep(&mut self.participants.former_coaches, former.clone());
-            keep(
-                &mut self.coach_changes,
-                CoachChange { former, new: replaced.coach.clone(), reason: replaced.reason.clone(), at },
-            );
+            keep(&mut self.coach_changes, CoachChange { former, new: replaced.coach.clone(), reason, at });
         }
     }
 

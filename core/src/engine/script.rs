@@ -5,7 +5,7 @@
 
 use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
-use crate::event::{ActionClosed, PartnershipReviewed, ScriptStep, StepContent, Timestamp};
+use crate::event::{ActionClosed, ActionItem, PartnershipReviewed, ScriptStep, StepContent, Timestamp};
 use crate::model::{BuiltinStep, Role};
 use crate::rules::Rule;
 use crate::state::{Action, ActionStatus, PartnershipReview, RecordedStep};
@@ -121,15 +121,13 @@ impl Engagement {
             .map_or((0, Cow::Owned(step.step.clone())), |(position, definition)| (position, definition.name.clone()));
         if let StepContent::ActionCommitment(commitment) = &step.content {
             for item in &commitment.actions {
-                keep(
-                    &mut self.actions,
-                    Action {
-                        item: item.clone(),
-                        session: step.session,
-                        status: ActionStatus::Open,
-                        closing_reason: None,
-                    },
-                );
+                let item = ActionItem {
+                    id: item.id.clone(),
+                    description: self.text(|| item.description.clone()),
+                    due: item.due,
+                };
+                let action = Action { item, session: step.session, status: ActionStatus::Open, closing_reason: None };
+                keep(&mut self.actions, action);
             }
         }
         let seq = self.next_seq();
@@ -155,9 +153,10 @@ impl Engagement {
     }
 
     pub(super) fn fold_action_closed(&mut self, closed: &ActionClosed, status: ActionStatus) {
+        let reason = self.text(|| closed.reason.clone());
         if let Some(action) = self.actions.iter_mut().find(|action| action.item.id == closed.action) {
             action.status = status;
-            action.closing_reason = closed.reason.clone();
+            action.closing_reason = reason;
         }
     }
 
@@ -171,15 +170,13 @@ impl Engagement {
     }
 
     pub(super) fn fold_partnership_review(&mut self, review: &PartnershipReviewed, at: Timestamp) {
-        keep(
-            &mut self.partnership_reviews,
-            PartnershipReview {
-                session: review.session,
-                phases: review.phases,
-                signals: review.signals.clone().unwrap_or_default(),
-                note: review.note.clone(),
-                at,
-            },
-        );
+        let reviewed = PartnershipReview {
+            session: review.session,
+            phases: review.phases,
+            signals: review.signals.clone().unwrap_or_default(),
+            note: self.text(|| review.note.clone()),
+            at,
+        };
+        keep(&mut self.partnership_reviews, reviewed);
     }
 }

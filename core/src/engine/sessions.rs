@@ -102,10 +102,11 @@ impl Engagement {
     pub(super) fn fold_session_cancelled(&mut self, cancelled: &SessionCancelled, actor: &str, at: Timestamp) {
         let role = self.participants.role_of(actor).unwrap_or(Role::Coachee);
         let late_window = chrono::Duration::hours(i64::from(self.policy.late_cancellation_hours));
+        let reason = self.text(|| cancelled.reason.clone());
         if let Some(session) = self.waiting_session_mut(cancelled.session) {
             let late = role == Role::Coachee && at.0 > session.starts_at.0 - late_window;
             session.status = SessionStatus::Cancelled;
-            session.cancellation = Some(SessionCancellation { at, by: role, late, reason: cancelled.reason.clone() });
+            session.cancellation = Some(SessionCancellation { at, by: role, late, reason });
         }
     }
 

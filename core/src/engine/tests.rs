@@ -151,3 +151,31 @@ fn recorded_steps_point_at_their_log_entry() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_engagement_that_only_validates_judges_alike_and_keeps_no_free_text() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/whole_engagements.json");
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (mut full, mut validating) = (Engagement::new("v-1"), Engagement::new("v-1").validating_only());
+    let mut texts = Vec::new();
+    for (index, raw) in file["vectors"][0]["events"].as_array().unwrap().iter().enumerate() {
+        let text = raw.to_string();
+        let (judged, judged_alike) = (full.apply_json(&text), validating.apply_json(&text));
+        assert_eq!(
+            judged.map(|applied| applied.warnings),
+            judged_alike.map(|applied| applied.warnings),
+            "event {index}"
+        );
+        // The prose of the event: strings with spaces, which ids and codes never have.
+        let prose = |value: &Value| value.as_str().filter(|text| text.contains(' ')).map(str::to_owned);
+        texts.extend(raw.as_object().unwrap().values().filter_map(prose));
+    }
+    assert_eq!((full.stage(), full.log().len()), (validating.stage(), validating.log().len()));
+    let (full, validating) = (serde_json::to_string(&full).unwrap(), serde_json::to_string(&validating).unwrap());
+    assert!(texts.len() > 10, "the vector has free texts to look for");
+    for text in &texts {
+        let quoted = serde_json::to_string(text).unwrap();
+        assert!(full.contains(&quoted), "the full engagement keeps {quoted}");
+        assert!(!validating.contains(&quoted), "the validating engagement keeps {quoted}");
+    }
+}

@@ -126,7 +126,7 @@ impl Engagement {
     }
 
     pub(super) fn fold_disclosure(&mut self, disclosure: &DisclosureRecorded, at: Timestamp) {
-        let summary = self.text(|| disclosure.summary.clone());
+        let summary = self.unjudged(|| disclosure.summary.clone());
         keep(
             &mut self.disclosures,
             Disclosure { to: disclosure.to.clone(), limit: disclosure.limit.clone(), summary, at },

@@ -18,7 +18,8 @@ impl Engagement {
     }
 
     pub(super) fn fold_assessment(&mut self, recorded: &AssessmentRecorded, at: Timestamp) {
-        let (summary, results) = (self.text(|| recorded.summary.clone()), self.text(|| recorded.results.clone()));
+        let (summary, results) =
+            (self.unjudged(|| recorded.summary.clone()), self.unjudged(|| recorded.results.clone()));
         let id = recorded.assessment.clone();
         keep(&mut self.assessments, Assessment { id, instrument: recorded.instrument.clone(), summary, results, at });
     }
@@ -62,8 +63,8 @@ impl Engagement {
             survey: feedback.survey.clone(),
             rater: feedback.rater.clone(),
             group: feedback.group,
-            scores: self.text(|| feedback.scores.clone()),
-            comment: self.text(|| feedback.comment.clone()),
+            scores: self.unjudged(|| feedback.scores.clone()),
+            comment: self.unjudged(|| feedback.comment.clone()),
             at,
         };
         keep(&mut self.rater_responses, response);

@@ -34,10 +34,10 @@ impl Engagement {
     pub(super) fn fold_goal_agreed(&mut self, goal: &GoalAgreed, at: Timestamp) {
         let agreed = Goal {
             id: goal.goal.clone(),
-            statement: self.text(|| goal.statement.clone()),
-            org_priority: self.text(|| goal.org_priority.clone()),
-            success_measures: self.text(|| goal.success_measures.clone()),
-            activities: self.text(|| goal.activities.clone().unwrap_or_default()),
+            statement: self.unjudged(|| goal.statement.clone()),
+            org_priority: self.unjudged(|| goal.org_priority.clone()),
+            success_measures: self.unjudged(|| goal.success_measures.clone()),
+            activities: self.unjudged(|| goal.activities.clone().unwrap_or_default()),
             agreed_at: at,
             progress: Vec::new(),
             assessment: None,
@@ -62,7 +62,7 @@ impl Engagement {
     }
 
     pub(super) fn fold_goal_revised(&mut self, revised: &GoalRevised) {
-        if !self.keeps_texts {
+        if self.validating_only {
             return; // a revision changes only texts
         }
         if let Some(goal) = self.goal_mut(&revised.goal) {
@@ -89,24 +89,26 @@ impl Engagement {
     }
 
     pub(super) fn fold_goal_progress(&mut self, progress: &GoalProgressNoted, actor: &str, at: Timestamp) {
-        let note = self.text(|| progress.note.clone());
         if let Some(goal) = self.goal_mut(&progress.goal) {
-            keep(&mut goal.progress, GoalProgress { at, by: actor.to_owned(), note, percent: progress.percent });
+            keep(
+                &mut goal.progress,
+                GoalProgress { at, by: actor.to_owned(), note: progress.note.clone(), percent: progress.percent },
+            );
         }
     }
 
     pub(super) fn fold_goal_assessed(&mut self, assessed: &GoalAssessed, actor: &str, at: Timestamp) {
-        let evidence = self.text(|| assessed.evidence.clone());
+        let (evidence, by) = (self.unjudged(|| assessed.evidence.clone()), self.unjudged(|| actor.to_owned()));
         if let Some(goal) = self.goal_mut(&assessed.goal) {
-            goal.assessment = Some(GoalAssessment { outcome: assessed.outcome, evidence, at, by: actor.to_owned() });
+            goal.assessment = Some(GoalAssessment { outcome: assessed.outcome, evidence, at, by });
         }
     }
 
     pub(super) fn fold_final_review(&mut self, review: &FinalReviewRecorded, at: Timestamp) {
         self.final_review = Some(FinalReview {
-            successes: self.text(|| review.successes.clone()),
-            development_opportunities: self.text(|| review.development_opportunities.clone()),
-            resources: self.text(|| review.resources.clone()),
+            successes: self.unjudged(|| review.successes.clone()),
+            development_opportunities: self.unjudged(|| review.development_opportunities.clone()),
+            resources: self.unjudged(|| review.resources.clone()),
             at,
         });
     }

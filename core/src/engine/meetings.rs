@@ -94,10 +94,11 @@ impl Engagement {
     }
 
     pub(super) fn fold_meeting_held(&mut self, held: &MeetingHeld, at: Timestamp) {
+        let attendees = self.unjudged(|| held.attendees.clone());
         if let Some(meeting) = self.meetings.iter_mut().find(|meeting| meeting.id == held.meeting) {
             meeting.status = MeetingStatus::Held;
             meeting.held_at = Some(at);
-            meeting.attendees = held.attendees.clone();
+            meeting.attendees = attendees;
         }
     }
 
@@ -119,7 +120,7 @@ impl Engagement {
     }
 
     pub(super) fn fold_meeting_cancelled(&mut self, cancelled: &MeetingCancelled) {
-        let reason = self.text(|| cancelled.reason.clone());
+        let reason = self.unjudged(|| cancelled.reason.clone());
         if let Some(meeting) = self.meetings.iter_mut().find(|meeting| meeting.id == cancelled.meeting) {
             meeting.status = MeetingStatus::Cancelled;
             meeting.cancellation_reason = reason;

@@ -166,15 +166,10 @@ pub struct Engagement {
     /// How events are checked, not what happened: left out of the serialized state.
     #[serde(skip, default = "Limits::default")]
     limits: Limits,
-    /// Whether the records keep their free texts; an engagement that only validates keeps
-    /// none ([`Engagement::validating_only`]). Not part of the serialized state.
-    #[serde(skip, default = "keeps_texts_by_default")]
-    keeps_texts: bool,
-}
-
-/// Engagements keep their records' texts unless they only validate.
-fn keeps_texts_by_default() -> bool {
-    true
+    /// Whether the engagement keeps only what its rules read ([`Engagement::validating_only`]).
+    /// Not part of the serialized state.
+    #[serde(skip)]
+    validating_only: bool,
 }
 
 impl Engagement {
@@ -211,7 +206,7 @@ impl Engagement {
             coach_changes: Vec::new(),
             log: EventLog::default(),
             limits: Limits::DEFAULT,
-            keeps_texts: true,
+            validating_only: false,
         }
     }
 
@@ -341,23 +336,25 @@ impl Engagement {
         self
     }
 
-    /// The same engagement keeping, from now on, only what the rules read: no event texts
-    /// ([`Engagement::counting_only`]) and no free texts in its records (goal statements,
-    /// notes, summaries, comments, scores, reasons), which no rule reads. Every verdict is
-    /// the same as a full engagement's; its views and metrics are not. For a validator,
-    /// which holds thousands of engagements only to judge their next lines (issue 15).
+    /// The same engagement keeping, from now on, only what its rules read: no event texts
+    /// ([`Engagement::counting_only`]), and none of the records or parts of records that no
+    /// rule reads (free texts, scores, attendee lists, who wrote a note, the steps of ended
+    /// sessions; goal progress notes, progress feedback, engagement levels, summaries and
+    /// sponsor explanations altogether).
+    /// Every verdict is the same as a full engagement's; its views and metrics are not. For
+    /// a validator, which holds thousands of engagements only to judge their next lines.
     pub(crate) fn validating_only(mut self) -> Engagement {
-        self.keeps_texts = false;
+        self.validating_only = true;
         self.counting_only()
     }
 
-    /// A free text (or list, map or optional text) for the records: what `make` returns,
-    /// or the empty value in an engagement that only validates. No rule reads these.
-    pub(super) fn text<T: Default>(&self, make: impl FnOnce() -> T) -> T {
-        if self.keeps_texts {
-            make()
-        } else {
+    /// A part of a record that no rule reads: what `make` returns, or the empty value in an
+    /// engagement that only validates.
+    pub(super) fn unjudged<T: Default>(&self, make: impl FnOnce() -> T) -> T {
+        if self.validating_only {
             T::default()
+        } else {
+            make()
         }
     }
 
@@ -644,6 +641,17 @@ impl Engagement {
         let at = event.at;
         let actor = event.actor.as_str();
         self.last_at = Some(at);
+        let unjudged = matches!(
+            event.body,
+            EventBody::GoalProgressNoted(_)
+                | EventBody::ProgressFeedbackGiven(_)
+                | EventBody::EngagementLevelRated(_)
+                | EventBody::SummaryShared(_)
+                | EventBody::SponsorInformed(_)
+        );
+        if unjudged && self.validating_only {
+            return; // records no rule reads
+        }
         match &event.body {
             EventBody::EngagementOpened(opened) => self.fold_opening(&event.engagement, opened, at),
             EventBody::CoachAssigned(assigned) => self.participants.coach = Some(assigned.coach.clone()),
@@ -652,8 +660,8 @@ impl Engagement {
                 self.orientation_completed_at.get_or_insert(at);
             }
             EventBody::PreliminaryGoalsDiscussed(discussed) => {
-                let text = self.text(|| discussed.notes.clone());
-                keep(&mut self.preliminary_discussions, Note { at, by: actor.to_owned(), text })
+                let (by, text) = (self.unjudged(|| actor.to_owned()), self.unjudged(|| discussed.notes.clone()));
+                keep(&mut self.preliminary_discussions, Note { at, by, text })
             }
             EventBody::ResponsibilitiesAcknowledged => keep(&mut self.acknowledged, actor.to_owned()),
             EventBody::MeetingScheduled(scheduled) => self.fold_meeting_scheduled(scheduled),
@@ -681,26 +689,23 @@ impl Engagement {
                 keep(&mut self.survey_closures, SurveyClosure { survey: closed.survey.clone(), at })
             }
             EventBody::ProgressFeedbackGiven(feedback) => {
-                let text = self.text(|| Some(feedback.note.clone()));
-                keep(&mut self.progress_feedback, Note { at, by: actor.to_owned(), text })
+                keep(&mut self.progress_feedback, Note { at, by: actor.to_owned(), text: Some(feedback.note.clone()) })
             }
             EventBody::EngagementLevelRated(rated) => {
-                let note = self.text(|| rated.note.clone());
-                keep(&mut self.engagement_levels, LevelRating { level: rated.level, note, at })
+                keep(&mut self.engagement_levels, LevelRating { level: rated.level, note: rated.note.clone(), at })
             }
             EventBody::SummaryShared(shared) => {
-                let text = self.text(|| Some(shared.summary.clone()));
-                keep(&mut self.summaries, Note { at, by: actor.to_owned(), text })
+                keep(&mut self.summaries, Note { at, by: actor.to_owned(), text: Some(shared.summary.clone()) })
             }
             EventBody::ConsentGranted(consent) => self.fold_consent_granted(consent, at),
             EventBody::ConsentRevoked(consent) => self.fold_consent_revoked(consent),
             EventBody::DisclosureRecorded(disclosure) => self.fold_disclosure(disclosure, at),
             EventBody::StageAdvanced(advanced) => self.fold_stage_advanced(advanced, at),
             EventBody::EngagementDiscontinued(ended) => self.fold_discontinuation(ended, at),
-            EventBody::SponsorInformed(informed) => {
-                let text = self.text(|| Some(informed.explanation.clone()));
-                keep(&mut self.sponsor_explanations, Note { at, by: actor.to_owned(), text })
-            }
+            EventBody::SponsorInformed(informed) => keep(
+                &mut self.sponsor_explanations,
+                Note { at, by: actor.to_owned(), text: Some(informed.explanation.clone()) },
+            ),
         }
     }
 }

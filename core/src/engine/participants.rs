@@ -152,7 +152,7 @@ impl Engagement {
     }
 
     pub(super) fn fold_coach_replaced(&mut self, replaced: &CoachReplaced, at: Timestamp) {
-        let reason = self.text(|| replaced.reason.clone());
+        let reason = self.unjudged(|| replaced.reason.clone());
         if let Some(former) = self.participants.coach.replace(replaced.coach.clone()) {
             self.participants.former_coaches.retain(|id| *id != replaced.coach);
             keep(&mut self.participants.former_coaches, former.clone());

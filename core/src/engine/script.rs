@@ -123,7 +123,7 @@ impl Engagement {
             for item in &commitment.actions {
                 let item = ActionItem {
                     id: item.id.clone(),
-                    description: self.text(|| item.description.clone()),
+                    description: self.unjudged(|| item.description.clone()),
                     due: item.due,
                 };
                 let action = Action { item, session: step.session, status: ActionStatus::Open, closing_reason: None };
@@ -153,7 +153,7 @@ impl Engagement {
     }
 
     pub(super) fn fold_action_closed(&mut self, closed: &ActionClosed, status: ActionStatus) {
-        let reason = self.text(|| closed.reason.clone());
+        let reason = self.unjudged(|| closed.reason.clone());
         if let Some(action) = self.actions.iter_mut().find(|action| action.item.id == closed.action) {
             action.status = status;
             action.closing_reason = reason;
@@ -174,7 +174,7 @@ impl Engagement {
             session: review.session,
             phases: review.phases,
             signals: review.signals.clone().unwrap_or_default(),
-            note: self.text(|| review.note.clone()),
+            note: self.unjudged(|| review.note.clone()),
             at,
         };
         keep(&mut self.partnership_reviews, reviewed);

@@ -102,7 +102,7 @@ impl Engagement {
     pub(super) fn fold_session_cancelled(&mut self, cancelled: &SessionCancelled, actor: &str, at: Timestamp) {
         let role = self.participants.role_of(actor).unwrap_or(Role::Coachee);
         let late_window = chrono::Duration::hours(i64::from(self.policy.late_cancellation_hours));
-        let reason = self.text(|| cancelled.reason.clone());
+        let reason = self.unjudged(|| cancelled.reason.clone());
         if let Some(session) = self.waiting_session_mut(cancelled.session) {
             let late = role == Role::Coachee && at.0 > session.starts_at.0 - late_window;
             session.status = SessionStatus::Cancelled;
@@ -163,10 +163,11 @@ impl Engagement {
     }
 
     pub(super) fn fold_session_started(&mut self, started: &SessionStarted, at: Timestamp) {
+        let attendees = self.unjudged(|| started.attendees.clone());
         if let Some(session) = self.waiting_session_mut(started.session) {
             session.status = SessionStatus::InProgress;
             session.started_at = Some(at);
-            session.attendees = started.attendees.clone();
+            session.attendees = attendees;
         }
     }
 
@@ -215,9 +216,14 @@ impl Engagement {
     }
 
     pub(super) fn fold_session_ended(&mut self, at: Timestamp) {
+        // Rules read the steps of the session in progress only.
+        let keep_steps = !self.validating_only;
         if let Some(session) = self.session_in_progress_mut() {
             session.status = SessionStatus::Held;
             session.ended_at = Some(at);
+            if !keep_steps {
+                session.steps = Vec::new();
+            }
         }
     }
 }

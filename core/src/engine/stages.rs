@@ -302,7 +302,7 @@ impl Engagement {
     pub(super) fn fold_discontinuation(&mut self, discontinued: &EngagementDiscontinued, at: Timestamp) {
         self.discontinuation = Some(Discontinuation {
             initiated_by: discontinued.initiated_by,
-            reason: self.text(|| discontinued.reason.clone()),
+            reason: self.unjudged(|| discontinued.reason.clone()),
             mutual_discussion: discontinued.mutual_discussion.unwrap_or(false),
             at,
         });

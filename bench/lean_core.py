@@ -7,6 +7,7 @@ installed, `coachflow.load_jsonl(LOG)` in a fresh interpreter. Each process runs
 the peer and to the file size.
 
     python bench/lean_core.py [--engagements 10000] [--rounds 5] [--cli target/release/coachflow]
+    python bench/lean_core.py --growth   # also a log ten times larger: is validate's cost linear?
 
 Needs orjson (`pip install orjson`); the log is generated with `coachflow generate`.
 """
@@ -47,6 +48,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cli", default=str(ROOT / "target/release/coachflow"))
     parser.add_argument("--log", help="an existing log instead of a generated one")
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="also validate a log of ten times the engagements and compare (issue 15, item 5)",
+    )
+    parser.add_argument("--growth-log", help="an existing ten-times log instead of a generated one")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -79,6 +86,18 @@ def main() -> None:
         for _ in range(args.rounds):
             for name, command in commands.items():
                 samples[name].append(measure(command))
+        growth: list[tuple[float, float]] = []
+        if args.growth or args.growth_log:
+            big = Path(args.growth_log) if args.growth_log else Path(folder) / "log-10x.jsonl"
+            if not args.growth_log:
+                with big.open("wb") as out:
+                    command = [args.cli, "generate", "--engagements", str(args.engagements * 10), "--seed", "7"]
+                    subprocess.run(command, stdout=out, check=True)
+            big_mb = big.stat().st_size / 1e6
+            for _ in range(max(1, args.rounds // 2)):
+                # Alternate with the small log, so both see the same machine conditions.
+                growth.append(measure([args.cli, "validate", str(big)]))
+                samples["coachflow validate"].append(measure(commands["coachflow validate"]))
 
     print(f"log: {events:,} events, {size_mb:.0f} MB, {args.rounds} alternating rounds (medians)")
     peer_wall = statistics.median(wall for wall, _ in samples["orjson parse-only loop (the peer)"])
@@ -88,6 +107,14 @@ def main() -> None:
         print(
             f"{name:36} {wall:6.2f} s ({wall / peer_wall:4.2f}x the peer)  "
             f"peak RSS {rss:6.0f} MB ({rss / size_mb:4.2f}x the file)"
+        )
+    if growth:
+        small_wall = statistics.median(wall for wall, _ in samples["coachflow validate"])
+        wall = statistics.median(w for w, _ in growth)
+        rss = statistics.median(r for _, r in growth)
+        print(
+            f"{'coachflow validate, 10x the log':36} {wall:6.2f} s ({wall / small_wall:4.1f}x the 1x log; target 11x)  "
+            f"peak RSS {rss:6.0f} MB ({rss / big_mb:4.2f}x its {big_mb:.0f} MB)"
         )
 
 

@@ -340,9 +340,9 @@ impl Engagement {
     /// ([`Engagement::counting_only`]), and none of the records or parts of records that no
     /// rule reads (free texts, scores, attendee lists, who wrote a note, the steps of ended
     /// sessions; goal progress notes, progress feedback, engagement levels, summaries and
-    /// sponsor explanations altogether).
-    /// Every verdict is the same as a full engagement's; its views and metrics are not. For
-    /// a validator, which holds thousands of engagements only to judge their next lines.
+    /// sponsor explanations altogether). Every verdict is the same as a full engagement's;
+    /// its views and metrics are not. For a validator, which holds thousands of engagements
+    /// only to judge their next lines.
     pub(crate) fn validating_only(mut self) -> Engagement {
         self.validating_only = true;
         self.counting_only()

@@ -192,8 +192,21 @@ pub fn parse_limits(json: &str) -> Result<Limits, BoundaryError> {
         Ok(value @ serde_json::Value::Object(_)) => {
             serde_json::from_value(value).map_err(|error| invalid(error.to_string()))
         }
-        Ok(other) => Err(invalid(format!("expected an object, found {other}"))),
+        // The kind of value, not the value: it may be large (a log passed where limits go).
+        Ok(other) => Err(invalid(format!("expected an object, found {}", json_kind(&other)))),
         Err(error) => Err(invalid(error.to_string())),
+    }
+}
+
+/// What kind of JSON value `value` is, for a message.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
     }
 }
 
@@ -257,6 +270,10 @@ mod tests {
             assert_eq!(error.code, super::BoundaryCode::InvalidArgument, "{bad}");
             assert!(error.message.starts_with("limits: "), "{bad}: {}", error.message);
         }
+        // A value of the wrong kind is named by its kind, never quoted whole.
+        let error = parse_limits(r#"[{"engagement": "e-1", "notes": "a long note"}]"#).unwrap_err();
+        assert!(error.message.starts_with("limits: expected an object, found an array;"), "{}", error.message);
+        assert!(!error.message.contains("a long note"), "{}", error.message);
     }
 
     use super::*;

@@ -134,8 +134,13 @@ fn write_json(value: &Bound<'_, PyAny>, depth: usize, out: &mut Vec<u8>) -> Resu
             mapping.items().and_then(|items| items.extract()).map_err(|error: PyErr| error.to_string())?;
         return write_object(pairs.into_iter(), depth, out);
     }
-    let kind = value.get_type().name().map(|name| name.to_string()).unwrap_or_default();
+    let kind = type_name(value);
     Err(format!("a {kind} is not JSON data (use dicts, lists, str, int, float, bool, None)"))
+}
+
+/// The name of a value's type, for a message.
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value.get_type().name().map(|name| name.to_string()).unwrap_or_default()
 }
 
 /// Writes a string as JSON: as it is when nothing in it needs escaping (the common case),
@@ -165,7 +170,8 @@ fn write_object<'py>(
         if index > 0 {
             out.push(b',');
         }
-        let key = key.cast::<PyString>().map_err(|_| format!("the key {key} is not a string"))?;
+        // The key's type, not the key: printing it runs the caller's code, which may raise.
+        let key = key.cast::<PyString>().map_err(|_| format!("a key of type {} is not a string", type_name(&key)))?;
         write_text(out, &key.to_cow().map_err(|error| error.to_string())?)?;
         out.push(b':');
         write_json(&item, depth + 1, out)?;

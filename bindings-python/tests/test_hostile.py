@@ -28,7 +28,44 @@ def nested(depth: int, inner: Any) -> Any:
     return inner
 
 
+class DictSubclass(dict):  # type: ignore[type-arg]
+    def items(self) -> Any:
+        raise RuntimeError("items() is not how coachflow reads a dict")
+
+
+class StrSubclass(str):
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("compared")
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+    def __str__(self) -> str:
+        raise RuntimeError("printed")
+
+
+class IntSubclass(int):
+    def __index__(self) -> int:
+        raise RuntimeError("indexed")
+
+
+class Unprintable:
+    def __hash__(self) -> int:
+        return 7
+
+    def __repr__(self) -> str:
+        raise RuntimeError("printed")
+
+
 HOSTILE: list[tuple[str, Any]] = [
+    # Subclasses, and objects that raise when compared, hashed or printed (issue 16, item 5).
+    ("a dict subclass", DictSubclass(OPENED)),
+    ("str subclasses as keys and values", {StrSubclass(k): StrSubclass(v) for k, v in OPENED.items()}),
+    ("an int subclass", {**OPENED, "seq": IntSubclass(1)}),
+    ("an int subclass out of range", {**OPENED, "seq": IntSubclass(10**40)}),
+    ("a key that cannot be printed", {**OPENED, Unprintable(): 1}),
+    ("a value that cannot be printed", {**OPENED, "meta": Unprintable()}),
+
     ("malformed JSON", "{not json"),
     ("deeply nested JSON text", "[" * 100_000 + "]" * 100_000),
     ("deeply nested dict", {**OPENED, "meta": nested(200_001, None)}),

@@ -137,6 +137,14 @@ test("hostile input becomes CoachflowError or a violation, never a crash", () =>
     "[".repeat(100000), { ...OPENED, meta: deep }, cyclic, undefined, null, 42, () => 1,
     { ...OPENED, seq: 10n ** 30n }, { ...OPENED, coachee: "x".repeat(5_000_000) }, "\ud800",
     { ...OPENED, favourite_colour: "teal" }, { ...OPENED, type: "coffee_ordered" }, { ...OPENED, at: "yesterday" },
+    // Numbers JSON cannot hold or that no field accepts, keys that are not strings, and
+    // objects that fight back while being read (issue 16, item 5).
+    { ...OPENED, seq: NaN }, { ...OPENED, seq: Infinity }, { ...OPENED, seq: 1e300 }, { ...OPENED, seq: -1 },
+    { ...OPENED, [Symbol("key")]: 1 }, { ...OPENED, 7: "seven" },
+    new Proxy({ ...OPENED }, { get() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } }),
+    Object.defineProperty({ ...OPENED }, "coachee", { enumerable: true, get() { throw new Error("getter"); } }),
+    { ...OPENED, toJSON() { throw new Error("toJSON"); } },
+    { ...OPENED, meta: new Map([[1, 2]]) },
   ];
   for (const event of hostile) {
     const verdict = engagement.check(event);

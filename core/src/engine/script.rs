@@ -6,7 +6,7 @@
 use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{ActionClosed, ActionItem, PartnershipReviewed, ScriptStep, StepContent, Timestamp};
-use crate::model::{BuiltinStep, Role};
+use crate::model::{BuiltinStep, Role, StepDefinition};
 use crate::rules::Rule;
 use crate::state::{Action, ActionStatus, PartnershipReview, RecordedStep};
 use std::borrow::Cow;
@@ -25,15 +25,17 @@ impl Engagement {
             .collect()
     }
 
+    /// The step of the script in force named `name`, with its position.
+    fn script_step(&self, name: &str) -> Option<(usize, &StepDefinition)> {
+        self.policy.script().iter().enumerate().find(|(_, definition)| definition.name == name)
+    }
+
     pub(super) fn check_script_step(&self, step: &ScriptStep, role: Role, verdict: &mut Verdict) {
         let session = self.session_in_progress().filter(|session| session.number == step.session);
         if session.is_none() {
             verdict.fail(Code::SessionNotInProgress, Rule::P1, format!("session {} is not in progress", step.session));
         }
-        let script = self.policy.script();
-        let Some((position, definition)) =
-            script.iter().enumerate().find(|(_, definition)| definition.name == step.step)
-        else {
+        let Some((position, definition)) = self.script_step(&step.step) else {
             verdict.fail(
                 Code::UnknownStep,
                 Rule::P1,
@@ -111,13 +113,10 @@ impl Engagement {
     }
 
     pub(super) fn fold_script_step(&mut self, step: &ScriptStep, at: Timestamp) {
-        let script = self.policy.script();
-        let script_length = script.len();
+        let script_length = self.policy.script().len();
         // The script's own spelling of the name, so that a built-in step's is not copied.
-        let (position, name) = script
-            .iter()
-            .enumerate()
-            .find(|(_, definition)| definition.name == step.step)
+        let (position, name) = self
+            .script_step(&step.step)
             .map_or((0, Cow::Owned(step.step.clone())), |(position, definition)| (position, definition.name.clone()));
         if let StepContent::ActionCommitment(commitment) = &step.content {
             for item in &commitment.actions {

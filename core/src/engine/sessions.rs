@@ -217,11 +217,11 @@ impl Engagement {
 
     pub(super) fn fold_session_ended(&mut self, at: Timestamp) {
         // Rules read the steps of the session in progress only.
-        let keep_steps = !self.validating_only;
+        let validating_only = self.validating_only;
         if let Some(session) = self.session_in_progress_mut() {
             session.status = SessionStatus::Held;
             session.ended_at = Some(at);
-            if !keep_steps {
+            if validating_only {
                 session.steps = Vec::new();
             }
         }

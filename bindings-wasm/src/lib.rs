@@ -48,6 +48,25 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| internal(String::from("the result could not be handed to JavaScript")))
 }
 
+/// The findings as a JavaScript array: a fresh empty array, the common answer, without the
+/// round trip through JSON text that a non-empty list takes.
+fn findings_to_js(findings: &[coachflow::Finding]) -> Result<JsValue, JsValue> {
+    if findings.is_empty() {
+        return Ok(js_sys::Array::new().into());
+    }
+    to_js(findings)
+}
+
+/// A `CheckResult` as a plain object `{ ok, violations, warnings }`, built field by field so
+/// that a verdict with no findings never becomes JSON text.
+fn check_result_to_js(result: &CheckResult) -> Result<JsValue, JsValue> {
+    let object: CheckResultObject = js_sys::Object::new().unchecked_into();
+    object.set_ok(result.ok);
+    object.set_violations(findings_to_js(&result.violations)?);
+    object.set_warnings(findings_to_js(&result.warnings)?);
+    Ok(object.into())
+}
+
 /// The JSON text of an event given as an object or as a JSON string. What cannot be
 /// written as JSON is `invalid_event`.
 fn event_text(event: &JsValue) -> Result<String, Rejection> {
@@ -110,6 +129,16 @@ extern "C" {
     /// The `Limits` interface of the TypeScript types: size caps, each optional.
     #[wasm_bindgen(typescript_type = "Limits")]
     pub type LimitsObject;
+
+    /// The `CheckResult` interface, filled in by plain property writes (no `Reflect` call).
+    #[wasm_bindgen(typescript_type = "CheckResult")]
+    type CheckResultObject;
+    #[wasm_bindgen(method, setter = ok)]
+    fn set_ok(this: &CheckResultObject, ok: bool);
+    #[wasm_bindgen(method, setter = violations)]
+    fn set_violations(this: &CheckResultObject, violations: JsValue);
+    #[wasm_bindgen(method, setter = warnings)]
+    fn set_warnings(this: &CheckResultObject, warnings: JsValue);
 }
 
 /// Reads size caps from an object such as `{ max_text_chars: 1000 }`; none: the defaults.
@@ -169,7 +198,7 @@ impl Engagement {
     ) -> Result<JsValue, JsValue> {
         let text = event_text(&event).map_err(throw)?;
         let applied = self.inner.apply_json(&text).map_err(throw)?;
-        to_js(&applied.warnings)
+        findings_to_js(&applied.warnings)
     }
 
     /// What `apply` would do, without changing anything and without throwing for rule problems.
@@ -178,7 +207,7 @@ impl Engagement {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngagementEvent | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&match event_text(&event) {
+        check_result_to_js(&match event_text(&event) {
             Ok(text) => CheckResult::of_json(&self.inner, &text),
             Err(rejection) => CheckResult::from_verdict(Err(rejection)),
         })

@@ -42,3 +42,11 @@ test("the schema accepts exactly the events the parser accepts", () => {
   assert.ok(events.filter(({ refused }) => refused).length >= 40);
   assert.deepEqual(disagreements, []);
 });
+
+test("schema() is the published event.schema.json, a fresh copy on each call", () => {
+  const published = JSON.parse(readFileSync(new URL("../npm/event.schema.json", import.meta.url), "utf8"));
+  const first = schema();
+  assert.deepEqual(first, published);
+  first.properties = null;
+  assert.deepEqual(schema(), published);
+});

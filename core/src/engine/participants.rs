@@ -195,6 +195,28 @@ pub(crate) const INVISIBLE: &[(char, char)] = &[
 /// What an id is compared by for "one person, one role": its Unicode compatibility
 /// normalisation (NFKC) with case folded, so `Sam`, `sam` and a full-width `ｓａｍ` are one person.
 fn identity_key(id: &str) -> String {
+    // ASCII text is already in NFKC and its case folds within ASCII: the common case needs
+    // neither normalisation (which in WebAssembly is a call into the JavaScript engine).
+    if id.is_ascii() {
+        return id.to_ascii_lowercase();
+    }
     let folded: String = crate::unicode::nfkc(id).chars().flat_map(char::to_lowercase).collect();
     crate::unicode::nfkc(&folded)
+}
+
+#[cfg(all(test, feature = "unicode-tables"))]
+mod tests {
+    /// The ASCII shortcut of `identity_key` rests on two facts, checked here for every ASCII
+    /// character: it is its own NFKC form, and its lowercase is its ASCII lowercase.
+    #[test]
+    fn an_ascii_id_keys_as_its_ascii_lowercase_as_unicode_folding_would() {
+        for byte in 0u8..0x80 {
+            let character = char::from(byte);
+            let text = character.to_string();
+            let folded: String = crate::unicode::nfkc(&text).chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(crate::unicode::nfkc(&folded), text.to_ascii_lowercase(), "{character:?}");
+        }
+        assert_eq!(super::identity_key("Sam.Lee-2"), "sam.lee-2");
+        assert_eq!(super::identity_key("ＳａＭ"), "sam");
+    }
 }

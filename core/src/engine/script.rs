@@ -54,7 +54,12 @@ impl Engagement {
         if step.step == BuiltinStep::AssignmentReview.as_str() && step.session == 1 {
             verdict.fail(Code::ScriptStepNotApplicable, Rule::P1, "there is no assignment to review in session 1");
         }
-        if let Some(session) = session {
+        // Steps are recorded in script order (both checks below refuse a step that is not),
+        // so only a session whose last step is at or past this one can hold a repeat or a
+        // later step: the common case reads one step, not the whole list.
+        if let Some(session) =
+            session.filter(|session| session.steps.last().is_some_and(|last| last.position >= position))
+        {
             if session.steps.iter().any(|recorded| recorded.position == position) {
                 verdict.fail(
                     Code::ScriptStepRepeated,

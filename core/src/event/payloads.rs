@@ -342,13 +342,17 @@ macro_rules! event_types {
             pub const ALL: &'static [EventType] = &[ $( EventType::$variant, )* ];
 
             /// The contract's spelling.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $( EventType::$variant => $name, )* }
             }
 
-            /// The event type with this spelling.
+            /// The event type with this spelling: a binary search over the names sorted
+            /// at compile time ([`EVENT_TYPES_BY_NAME`]), a handful of comparisons where a
+            /// `match` on forty strings compared them one by one (a cost that showed in the
+            /// WebAssembly module, which is built for size and calls a function for each).
             pub fn from_name(name: &str) -> Option<EventType> {
-                match name { $( $name => Some(EventType::$variant), )* _ => None }
+                let found = EVENT_TYPES_BY_NAME.binary_search_by(|kind| kind.as_str().cmp(name)).ok()?;
+                EVENT_TYPES_BY_NAME.get(found).copied()
             }
 
             /// The log schema version that introduced this event type (`docs/schema.md`).
@@ -589,3 +593,40 @@ impl Measured for StepContent {
         }
     }
 }
+
+/// Every event type, sorted by name (for [`EventType::from_name`]); sorted when the crate is
+/// compiled, so looking a name up costs no setup.
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: an index out of range fails the build")]
+const EVENT_TYPES_BY_NAME: [EventType; EventType::ALL.len()] = {
+    /// Whether `left` sorts before `right`, byte by byte (`str` comparison is not `const`).
+    const fn before(left: &str, right: &str) -> bool {
+        let (left, right) = (left.as_bytes(), right.as_bytes());
+        let mut index = 0;
+        while index < left.len() && index < right.len() {
+            if left[index] != right[index] {
+                return left[index] < right[index];
+            }
+            index += 1;
+        }
+        left.len() < right.len()
+    }
+    let mut sorted = [EventType::EngagementOpened; EventType::ALL.len()];
+    let mut index = 0;
+    while index < sorted.len() {
+        sorted[index] = EventType::ALL[index];
+        index += 1;
+    }
+    // Insertion sort: forty names, once, at compile time.
+    let mut next = 1;
+    while next < sorted.len() {
+        let mut place = next;
+        while place > 0 && before(sorted[place].as_str(), sorted[place - 1].as_str()) {
+            let swapped = sorted[place];
+            sorted[place] = sorted[place - 1];
+            sorted[place - 1] = swapped;
+            place -= 1;
+        }
+        next += 1;
+    }
+    sorted
+};

@@ -38,8 +38,9 @@ pub struct EventLog {
 }
 
 /// The size of a chunk (a text longer than this gets a chunk of its own size): room for
-/// about two dozen typical events. Chunks that grew up to 64 KB left an engagement's last
-/// chunk about 7 KB empty on average, 40% of a typical engagement's texts.
+/// about two dozen typical events. Chunks that grew up to 64 KB left much of every
+/// engagement's last chunk unused (`load_jsonl` of a 1M-event log: 356 MB peak RSS, 341 MB
+/// with chunks of one size).
 const CHUNK_BYTES: usize = 4096;
 
 impl EventLog {

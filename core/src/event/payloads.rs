@@ -346,10 +346,12 @@ macro_rules! event_types {
                 match self { $( EventType::$variant => $name, )* }
             }
 
-            /// The event type with this spelling: a binary search over the names sorted
-            /// at compile time ([`EVENT_TYPES_BY_NAME`]), a handful of comparisons where a
-            /// `match` on forty strings compared them one by one (a cost that showed in the
-            /// WebAssembly module, which is built for size and calls a function for each).
+            /// The event type with this spelling.
+            //
+            // A binary search over the names sorted at compile time: a handful of
+            // comparisons where a `match` on forty strings compared them one by one (a cost
+            // that showed in the WebAssembly module, built for size, which calls a function
+            // for each comparison).
             pub fn from_name(name: &str) -> Option<EventType> {
                 let found = EVENT_TYPES_BY_NAME.binary_search_by(|kind| kind.as_str().cmp(name)).ok()?;
                 EVENT_TYPES_BY_NAME.get(found).copied()

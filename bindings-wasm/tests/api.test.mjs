@@ -66,6 +66,16 @@ test("check never throws for rule problems", () => {
   assert.deepEqual(engagement.check(ORIENTATION), { ok: true, violations: [], warnings: [] });
 });
 
+test("each check returns a fresh plain object whose lists the caller may change", () => {
+  const engagement = opened();
+  const first = engagement.check(ORIENTATION);
+  assert.equal(JSON.stringify(first), '{"ok":true,"violations":[],"warnings":[]}');
+  first.warnings.push("mine");
+  first.ok = false;
+  assert.deepEqual(engagement.check(ORIENTATION), { ok: true, violations: [], warnings: [] });
+  assert.deepEqual(engagement.apply(ORIENTATION), []);
+});
+
 test("requirements list every guard with met", () => {
   assert.deepEqual(opened().requirements("goal_setting").map((r) => [r.code, r.met]), [
     ["coach_not_assigned", true], ["orientation_incomplete", false], ["preliminary_discussion_missing", false],

@@ -182,6 +182,14 @@ def envelope():
     out.append(vector("an unknown event type is unknown_event_type", ["L6"], log, rejected=[rejected(i, "unknown_event_type")]))
 
     log = Log()
+    i = log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACHEE, "type": {"orientation_completed": None}})
+    j = log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACHEE, "type": ["orientation_completed"]})
+    k = log.raw({"engagement": ENG, "at": log.stamp(), "actor": COACHEE, "type": 7})
+    log.add(COACHEE, "orientation_completed")
+    out.append(vector("a type that is not a text is invalid_event, even an object or list naming a type", ["L2"], log,
+                      rejected=[rejected(i, "invalid_event"), rejected(j, "invalid_event"), rejected(k, "invalid_event")]))
+
+    log = Log()
     i = log.raw({"engagement": ENG, "seq": 5, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})
     j = log.raw({"engagement": ENG, "seq": 1, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})
     log.raw({"engagement": ENG, "seq": 2, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})

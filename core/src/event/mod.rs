@@ -363,6 +363,9 @@ mod tests {
             assert_eq!(EventType::from_name(kind.as_str()), Some(*kind));
             let serde_name = serde_json::to_string(kind).unwrap();
             assert_eq!(serde_name, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<EventType>(&serde_name).unwrap(), *kind);
+            let tagged = format!("{{{serde_name}:null}}");
+            assert!(serde_json::from_str::<EventType>(&tagged).is_err(), "{tagged}");
         }
         let near_misses = ["", "goal", "goal_agreed_", "Goal_agreed", "goal agreed", "zzz", "aaa", "session_step"];
         for name in near_misses {

@@ -331,7 +331,7 @@ impl ScriptStep {
 macro_rules! event_types {
     ($( $(#[doc = $doc:literal])* $variant:ident $( ($payload:ty) )? = $name:literal, )*) => {
         /// The event types of the contract (section 4).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum EventType {
             $( $(#[doc = $doc])* $variant, )*
@@ -632,3 +632,23 @@ const EVENT_TYPES_BY_NAME: [EventType; EventType::ALL.len()] = {
     }
     sorted
 };
+
+/// An event type is read from its name only, by [`EventType::from_name`]: a JSON text and
+/// nothing else. (serde's derived reading of an enum would also take an object with the name
+/// as its one key, `{"orientation_completed": null}`, which the schema refuses.)
+impl<'de> Deserialize<'de> for EventType {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<EventType, D::Error> {
+        struct NameVisitor;
+        impl de::Visitor<'_> for NameVisitor {
+            type Value = EventType;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text naming an event type")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<EventType, E> {
+                EventType::from_name(name)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Other("an unknown name"), &self))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
+}

@@ -223,13 +223,16 @@ impl Event {
 /// then decodes the event and says what is wrong. Whatever this reads, that reads the same
 /// (the property test `one_pass_reads_what_field_by_field_reads` below).
 fn read_in_one_pass(text: &str) -> Option<Event> {
-    struct EventVisitor;
-    impl<'de> Visitor<'de> for EventVisitor {
-        type Value = Event;
+    // The visitor puts the event it reads in place instead of returning it: an event is a
+    // few hundred bytes, and returning it through serde's layers of `Result` copied it at
+    // each one (a tenth of the time of `apply` from Python).
+    struct EventVisitor<'r>(&'r mut Option<Event>);
+    impl<'de> Visitor<'de> for EventVisitor<'_> {
+        type Value = ();
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an event object")
         }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
             let mut envelope = Envelope::default();
             let mut collected = Vec::new();
             while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -240,7 +243,8 @@ fn read_in_one_pass(text: &str) -> Option<Event> {
                     let mut last_key = None;
                     let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
                     let body = payloads::read_body(kind, fields)?;
-                    return envelope.into_event(body).ok_or_else(|| de::Error::custom("an envelope field is wrong"));
+                    *self.0 = envelope.into_event(body);
+                    return Ok(());
                 }
                 if !envelope.read_field(&key.0, &mut map)? {
                     // A payload field before `type`: kept raw until the type is known.
@@ -250,9 +254,11 @@ fn read_in_one_pass(text: &str) -> Option<Event> {
             Err(de::Error::custom("`type` is missing"))
         }
     }
+    let mut read = None;
     let mut parser = serde_json::Deserializer::from_str(text);
-    let event = parser.deserialize_map(EventVisitor).ok()?;
-    parser.end().ok().map(|()| event)
+    parser.deserialize_map(EventVisitor(&mut read)).ok()?;
+    parser.end().ok()?;
+    read
 }
 
 impl StepContent {

@@ -237,8 +237,7 @@ fn read_in_one_pass(text: &str) -> Option<Event> {
             let mut collected = Vec::new();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 if key.0 == "type" {
-                    let name = map.next_value::<Key<'de>>()?;
-                    let kind = EventType::from_name(&name.0).ok_or_else(|| de::Error::custom("an unknown type"))?;
+                    let kind = map.next_value::<EventType>()?;
                     put_in_reading_order(kind, &mut collected);
                     let mut last_key = None;
                     let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);

@@ -21,6 +21,7 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+mod read;
 mod store;
 
 /// The Python module that holds the exception classes.
@@ -428,9 +429,12 @@ impl Engagement {
     /// What `apply` would do, without changing anything. Never raises for rule problems.
     fn check(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<CheckResult> {
         self.read(py, |engagement| {
-            let result = match event_text(event) {
-                Ok(text) => boundary::CheckResult::of_json(engagement, &text),
-                Err(rejection) => boundary::CheckResult::from_verdict(Err(rejection)),
+            let result = match read::read_event(event) {
+                Some(read) => boundary::CheckResult::from_verdict(engagement.check(&read)),
+                None => match event_text(event) {
+                    Ok(text) => boundary::CheckResult::of_json(engagement, &text),
+                    Err(rejection) => boundary::CheckResult::from_verdict(Err(rejection)),
+                },
             };
             Ok(CheckResult::from(result))
         })

@@ -2,9 +2,10 @@
 //!
 //! [`read_event`] hands the dict to the core's one-pass reader through serde's data model,
 //! which takes a well-formed event (the common case) in one pass over the dict. Anything it
-//! does not take (a value JSON cannot hold, a key that is not a string, a `null`, a field of
-//! the wrong type, an unknown field) sends the caller back to the JSON text path, whose
-//! decoder says what is wrong: the codes and messages of a rejected event come from one place.
+//! does not take (a value JSON cannot hold, a key that is not a string, a `None` where a
+//! value is required, a field of the wrong type, an unknown field) sends the caller back to
+//! the JSON text path, whose decoder says what is wrong: the codes and messages of a rejected
+//! event come from one place.
 
 use crate::MAX_DEPTH;
 use coachflow::Event;

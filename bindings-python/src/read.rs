@@ -85,6 +85,7 @@ enum Object<'de, 'py> {
     Nested(Bound<'py, PyAny>),
 }
 
+/// One value of the event, and how deeply it nests (the text path's limit applies).
 struct Value<'de, 'py> {
     object: Object<'de, 'py>,
     depth: usize,

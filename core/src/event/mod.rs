@@ -169,11 +169,14 @@ impl Event {
     }
 
     /// Reads a well-formed event in one pass from any reader of serde's data model, such as
-    /// a binding's reader of its own language's objects; `None` when anything is unusual (a
-    /// `null`, a value of the wrong type, a missing field, or a script step's fields before
-    /// its `session` and `step`). The caller then writes the event as JSON and reads it with
+    /// a binding's reader of its own language's objects (and [`Event::from_json`]'s own
+    /// reader of JSON text); `None` when anything is unusual (a `null` envelope field, a value
+    /// of the wrong type, a missing field, or a script step's fields before its `session` and
+    /// `step`). The caller then writes the event as JSON and reads it with
     /// [`Event::from_json`], which accepts whatever this accepts and says what is wrong with
-    /// the rest. Payload fields must come after `type`.
+    /// the rest. A reader other than serde_json's must give the payload fields after `type`:
+    /// those before it are kept as raw JSON until the type is known, which only serde_json
+    /// can lend.
     ///
     /// ```
     /// use coachflow::Event;
@@ -184,7 +187,39 @@ impl Event {
     /// assert_eq!(Event::read_well_formed(&serde_json::json!({"type": 7})), None);
     /// ```
     pub fn read_well_formed<'de, D: Deserializer<'de>>(deserializer: D) -> Option<Event> {
-        read_well_formed(deserializer)
+        // The visitor puts the event it reads in place instead of returning it: an event is a
+        // few hundred bytes, and returning it through serde's layers of `Result` copied it at
+        // each one (about 5% of the time of `apply` from Python).
+        struct EventVisitor<'r>(&'r mut Option<Event>);
+        impl<'de> Visitor<'de> for EventVisitor<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an event object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                let mut envelope = Envelope::default();
+                let mut collected = Vec::new();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.0 == "type" {
+                        let kind = map.next_value::<EventType>()?;
+                        put_in_reading_order(kind, &mut collected);
+                        let mut last_key = None;
+                        let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
+                        let body = payloads::read_body(kind, fields)?;
+                        *self.0 = envelope.into_event(body);
+                        return Ok(());
+                    }
+                    if !envelope.read_field(&key.0, &mut map)? {
+                        // A payload field before `type`: kept raw until the type is known.
+                        collected.push((key, map.next_value::<&'de RawValue>()?));
+                    }
+                }
+                Err(de::Error::custom("`type` is missing"))
+            }
+        }
+        let mut read = None;
+        deserializer.deserialize_map(EventVisitor(&mut read)).ok()?;
+        read
     }
 
     /// Parses one event from a JSON value (for callers that already hold parsed JSON).
@@ -243,47 +278,9 @@ impl Event {
 /// (the property test `one_pass_reads_what_field_by_field_reads` below).
 fn read_in_one_pass(text: &str) -> Option<Event> {
     let mut parser = serde_json::Deserializer::from_str(text);
-    let event = read_well_formed(&mut parser)?;
+    let event = Event::read_well_formed(&mut parser)?;
     parser.end().ok()?;
     Some(event)
-}
-
-/// [`read_in_one_pass`] from any reader of serde's data model: a binding reads its own
-/// language's objects with it ([`Event::read_well_formed`]).
-fn read_well_formed<'de, D: Deserializer<'de>>(deserializer: D) -> Option<Event> {
-    // The visitor puts the event it reads in place instead of returning it: an event is a
-    // few hundred bytes, and returning it through serde's layers of `Result` copied it at
-    // each one (about 5% of the time of `apply` from Python).
-    struct EventVisitor<'r>(&'r mut Option<Event>);
-    impl<'de> Visitor<'de> for EventVisitor<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an event object")
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            let mut envelope = Envelope::default();
-            let mut collected = Vec::new();
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                if key.0 == "type" {
-                    let kind = map.next_value::<EventType>()?;
-                    put_in_reading_order(kind, &mut collected);
-                    let mut last_key = None;
-                    let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
-                    let body = payloads::read_body(kind, fields)?;
-                    *self.0 = envelope.into_event(body);
-                    return Ok(());
-                }
-                if !envelope.read_field(&key.0, &mut map)? {
-                    // A payload field before `type`: kept raw until the type is known.
-                    collected.push((key, map.next_value::<&'de RawValue>()?));
-                }
-            }
-            Err(de::Error::custom("`type` is missing"))
-        }
-    }
-    let mut read = None;
-    deserializer.deserialize_map(EventVisitor(&mut read)).ok()?;
-    read
 }
 
 impl StepContent {

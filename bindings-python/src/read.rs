@@ -108,16 +108,13 @@ impl<'de> Deserializer<'de> for Value<'de, '_> {
             return Err(refused());
         }
         let object = self.object();
-        if object.cast::<PyString>().is_ok() {
+        if let Ok(text) = object.cast::<PyString>() {
+            // A text of the top-level dict is lent on; a nested one only for the call.
             return match self.object {
-                Object::Lent(object) => {
-                    let text = object.cast::<PyString>().map_err(|_| refused())?;
-                    visitor.visit_borrowed_str(text.to_str().map_err(|_| refused())?)
-                }
-                Object::Nested(object) => {
-                    let text = object.cast::<PyString>().map_err(|_| refused())?;
-                    visitor.visit_str(text.to_str().map_err(|_| refused())?)
-                }
+                Object::Lent(lent) => visitor.visit_borrowed_str(
+                    lent.cast::<PyString>().map_err(|_| refused())?.to_str().map_err(|_| refused())?,
+                ),
+                Object::Nested(_) => visitor.visit_str(text.to_str().map_err(|_| refused())?),
             };
         }
         let depth = self.depth + 1;

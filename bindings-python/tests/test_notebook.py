@@ -10,9 +10,13 @@ from nbclient import NotebookClient
 NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "python" / "analyze_engagements.ipynb"
 
 
-def test_the_analysis_notebook_runs_every_cell(tmp_path: Path) -> None:
+def test_the_analysis_notebook_runs_every_cell() -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    # Run from the notebook's own folder, as Jupyter does: without $COACHFLOW_CLI the notebook
+    # falls back to `cargo run`, which needs to be inside the repository. The notebook
+    # writes only into a temporary folder of its own.
+    resources = {"metadata": {"path": str(NOTEBOOK.parent)}}
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources=resources).execute()
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
     assert not [output for output in outputs if output.output_type == "error"]
     images = [output for output in outputs if "image/png" in output.get("data", {})]

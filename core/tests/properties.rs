@@ -167,6 +167,32 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// A timestamp written `YYYY-MM-DDTHH:MM:SSZ`, which `Timestamp::parse` reads without
+    /// chrono's parser, reads exactly as chrono reads it: the same instant and offset, or
+    /// refused alike. Fields run past their ranges (month 13, day 31 of a short month,
+    /// second 60, hour 24) and one byte may be replaced, so that both the shape checks and
+    /// chrono's own answer for the near misses are compared.
+    #[test]
+    fn whole_seconds_utc_read_as_chrono_reads_them(
+        year in 0..=9999u32,
+        fields in proptest::array::uniform5(0..=99u32),
+        replaced in proptest::option::of((0..20usize, prop_oneof![Just(b't'), Just(b'z'), Just(b' '), Just(b'+'), Just(b'9'), Just(b'-')])),
+    ) {
+        let [month, day, hour, minute, second] = fields;
+        let mut text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z").into_bytes();
+        if let Some((index, byte)) = replaced {
+            text[index] = byte;
+        }
+        let text = String::from_utf8(text).unwrap();
+        let ours = coachflow::Timestamp::parse(&text).map(|timestamp| (timestamp.0, timestamp.0.offset().local_minus_utc()));
+        let chrono = chrono::DateTime::parse_from_rfc3339(&text).map(|time| (time, time.offset().local_minus_utc()));
+        prop_assert_eq!(ours.ok(), chrono.ok(), "{}", text);
+    }
+}
+
 #[test]
 fn the_prefix_itself_is_a_valid_engagement() {
     let engagement = Engagement::replay(full_engagement().iter().map(|raw| Event::from_value(raw).unwrap())).unwrap();

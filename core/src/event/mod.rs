@@ -40,7 +40,28 @@ pub struct Timestamp(pub DateTime<FixedOffset>);
 impl Timestamp {
     /// Parses an RFC 3339 timestamp such as `2026-02-02T15:00:00Z`.
     pub fn parse(text: &str) -> Result<Timestamp, chrono::ParseError> {
-        DateTime::parse_from_rfc3339(text).map(Timestamp)
+        match Timestamp::parse_whole_seconds_utc(text) {
+            Some(timestamp) => Ok(timestamp),
+            None => DateTime::parse_from_rfc3339(text).map(Timestamp),
+        }
+    }
+
+    /// Reads the shape nearly every log writes, `YYYY-MM-DDTHH:MM:SSZ`, without chrono's
+    /// general parser (a twentieth of decoding an event); `None` for anything else, a leap
+    /// second or an impossible date included, which chrono then reads or refuses. The
+    /// property test `whole_seconds_utc_read_as_chrono_reads_them` holds the two together.
+    fn parse_whole_seconds_utc(text: &str) -> Option<Timestamp> {
+        let bytes: [u8; 20] = text.as_bytes().try_into().ok()?;
+        let [y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1, s2, b'Z'] = bytes
+        else {
+            return None;
+        };
+        let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
+        let two = |tens: u8, ones: u8| Some(digit(tens)? * 10 + digit(ones)?);
+        let year = i32::try_from(two(y1, y2)? * 100 + two(y3, y4)?).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, two(mo1, mo2)?, two(d1, d2)?)?;
+        let time = date.and_hms_opt(two(h1, h2)?, two(mi1, mi2)?, two(s1, s2)?)?;
+        Some(Timestamp(time.and_utc().fixed_offset()))
     }
 
     /// The calendar date in the timestamp's own offset.

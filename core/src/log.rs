@@ -698,7 +698,7 @@ mod tests {
     #[test]
     fn engagement_ids_around_the_inline_key_length_stay_apart() {
         // Ids of 28 to 31 bytes (the table itself holds up to 30) that differ only in their
-        // last byte, some ending in a multi-byte character, each a prefix of the next: kept in
+        // last byte, some ending in a multi-byte character, some a prefix of others: kept in
         // the table or on the heap, each finds its own engagement.
         let stem = "x".repeat(PositionKey::SHORT - 2);
         let ids: Vec<String> =

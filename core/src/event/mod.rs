@@ -47,7 +47,7 @@ impl Timestamp {
     }
 
     /// Reads the shape nearly every log writes, `YYYY-MM-DDTHH:MM:SSZ`, without chrono's
-    /// general parser (a twentieth of decoding an event); `None` for anything else, a leap
+    /// general parser (about 3% of decoding an event); `None` for anything else, a leap
     /// second or an impossible date included, which chrono then reads or refuses. The
     /// property test `whole_seconds_utc_read_as_chrono_reads_them` holds the two together.
     fn parse_whole_seconds_utc(text: &str) -> Option<Timestamp> {

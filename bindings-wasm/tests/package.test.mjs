@@ -4,15 +4,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const pkg = fileURLToPath(new URL("../pkg/", import.meta.url));
 
-test("npm pack holds the module, both entry points and the types, nothing else", () => {
-  const out = mkdtempSync(join(tmpdir(), "coachflow-pack-"));
+test("npm pack holds the module, both entry points and the types, nothing else", (t) => {
+  const scratch = (prefix) => {
+    const folder = mkdtempSync(join(tmpdir(), prefix));
+    t.after(() => rmSync(folder, { recursive: true, force: true }));
+    return folder;
+  };
+  const out = scratch("coachflow-pack-");
   const [packed] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: pkg, encoding: "utf8" }));
   const files = packed.files.map((file) => file.path).sort();
   assert.deepEqual(files, [
@@ -22,7 +27,7 @@ test("npm pack holds the module, both entry points and the types, nothing else",
   const manifest = JSON.parse(execFileSync("node", ["-p", "JSON.stringify(require('./package.json'))"], { cwd: pkg, encoding: "utf8" }));
   for (const field of ["license", "repository", "keywords", "engines"]) assert.ok(manifest[field], field);
 
-  const project = mkdtempSync(join(tmpdir(), "coachflow-user-"));
+  const project = scratch("coachflow-user-");
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user", private: true, type: "module" }));
   execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", join(out, packed.filename)], { cwd: project });
   writeFileSync(join(project, "main.js"), `

@@ -14,17 +14,34 @@ fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A generated log big enough that every log command writes far more than a pipe buffer.
-fn generated_log(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("coachflow-{name}-{}.jsonl", std::process::id()));
-    let status = Command::new(BINARY)
-        .args(["generate", "--engagements", "300", "--seed", "3", "--out"])
-        .arg(&path)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    path
+/// A test's own folder of scratch files, removed when the test ends, passed or failed.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let folder = std::env::temp_dir().join(format!("coachflow-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        Scratch(folder)
+    }
+
+    /// A generated log big enough that every log command writes far more than a pipe buffer.
+    fn generated_log(&self) -> PathBuf {
+        let path = self.0.join("log.jsonl");
+        let status = Command::new(BINARY)
+            .args(["generate", "--engagements", "300", "--seed", "3", "--out"])
+            .arg(&path)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn subcommands(log: &str) -> Vec<Vec<String>> {
@@ -88,7 +105,8 @@ fn run_into_closed_pipe(args: &[String], read_first_line: bool) -> (Option<i32>,
 
 #[test]
 fn every_subcommand_ends_quietly_when_its_reader_goes_away() {
-    let log = generated_log("closed-pipe");
+    let scratch = Scratch::new("closed-pipe");
+    let log = scratch.generated_log();
     let commands = subcommands(&log.display().to_string());
     // Several rounds on four threads at once, so the runs race each other on a busy machine.
     let workers: Vec<_> = (0..4)
@@ -109,12 +127,12 @@ fn every_subcommand_ends_quietly_when_its_reader_goes_away() {
     for worker in workers {
         worker.join().unwrap();
     }
-    let _ = std::fs::remove_file(log);
 }
 
 #[test]
 fn head_under_pipefail_succeeds() {
-    let log = generated_log("pipefail");
+    let scratch = Scratch::new("pipefail");
+    let log = scratch.generated_log();
     for args in subcommands(&log.display().to_string()) {
         let quoted: Vec<String> = args.iter().map(|arg| format!("'{arg}'")).collect();
         let script = format!("set -o pipefail; '{BINARY}' {} | head -n 1 >/dev/null", quoted.join(" "));
@@ -123,12 +141,12 @@ fn head_under_pipefail_succeeds() {
             assert!(status.success(), "{script}");
         }
     }
-    let _ = std::fs::remove_file(log);
 }
 
 #[test]
 fn empty_and_unreadable_inputs_are_reported_clearly() {
-    let empty = std::env::temp_dir().join(format!("coachflow-empty-{}.jsonl", std::process::id()));
+    let scratch = Scratch::new("empty");
+    let empty = scratch.0.join("empty.jsonl");
     std::fs::write(&empty, "\n\n").unwrap();
     for command in ["validate", "metrics"] {
         let output = Command::new(BINARY).arg(command).arg(&empty).output().unwrap();
@@ -141,5 +159,4 @@ fn empty_and_unreadable_inputs_are_reported_clearly() {
     let missing = Command::new(BINARY).args(["validate", "no-such-log.jsonl"]).output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-log.jsonl"));
-    let _ = std::fs::remove_file(empty);
 }

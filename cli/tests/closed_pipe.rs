@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
+use tempfile::TempDir;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_coachflow");
 
@@ -14,34 +15,19 @@ fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A test's own folder of scratch files, removed when the test ends, passed or failed.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let folder = std::env::temp_dir().join(format!("coachflow-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        Scratch(folder)
-    }
-
-    /// A generated log big enough that every log command writes far more than a pipe buffer.
-    fn generated_log(&self) -> PathBuf {
-        let path = self.0.join("log.jsonl");
-        let status = Command::new(BINARY)
-            .args(["generate", "--engagements", "300", "--seed", "3", "--out"])
-            .arg(&path)
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A generated log big enough that every log command writes far more than a pipe buffer, in
+/// a folder of its own that is removed when the test ends, passed or failed.
+fn generated_log() -> (TempDir, PathBuf) {
+    let folder = TempDir::with_prefix("coachflow-closed-pipe-").unwrap();
+    let path = folder.path().join("log.jsonl");
+    let status = Command::new(BINARY)
+        .args(["generate", "--engagements", "300", "--seed", "3", "--out"])
+        .arg(&path)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    (folder, path)
 }
 
 fn subcommands(log: &str) -> Vec<Vec<String>> {
@@ -105,8 +91,7 @@ fn run_into_closed_pipe(args: &[String], read_first_line: bool) -> (Option<i32>,
 
 #[test]
 fn every_subcommand_ends_quietly_when_its_reader_goes_away() {
-    let scratch = Scratch::new("closed-pipe");
-    let log = scratch.generated_log();
+    let (_folder, log) = generated_log();
     let commands = subcommands(&log.display().to_string());
     // Several rounds on four threads at once, so the runs race each other on a busy machine.
     let workers: Vec<_> = (0..4)
@@ -131,8 +116,7 @@ fn every_subcommand_ends_quietly_when_its_reader_goes_away() {
 
 #[test]
 fn head_under_pipefail_succeeds() {
-    let scratch = Scratch::new("pipefail");
-    let log = scratch.generated_log();
+    let (_folder, log) = generated_log();
     for args in subcommands(&log.display().to_string()) {
         let quoted: Vec<String> = args.iter().map(|arg| format!("'{arg}'")).collect();
         let script = format!("set -o pipefail; '{BINARY}' {} | head -n 1 >/dev/null", quoted.join(" "));
@@ -145,8 +129,8 @@ fn head_under_pipefail_succeeds() {
 
 #[test]
 fn empty_and_unreadable_inputs_are_reported_clearly() {
-    let scratch = Scratch::new("empty");
-    let empty = scratch.0.join("empty.jsonl");
+    let folder = TempDir::with_prefix("coachflow-empty-").unwrap();
+    let empty = folder.path().join("empty.jsonl");
     std::fs::write(&empty, "\n\n").unwrap();
     for command in ["validate", "metrics"] {
         let output = Command::new(BINARY).arg(command).arg(&empty).output().unwrap();

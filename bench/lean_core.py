@@ -4,7 +4,8 @@ Alternates, round after round, `coachflow validate LOG` and its peer (bench/pars
 Python loop that only parses each line with orjson), and, when the Python package is
 installed, `coachflow.load_jsonl(LOG)` in a fresh interpreter. Each process runs under
 `/usr/bin/time -v`; the medians of wall time and peak RSS are printed with their ratios to
-the peer and to the file size.
+the peer and to the file size, and the median and range of each round's ratio to the peer
+run beside it (which drifts less on a machine whose speed changes between rounds).
 
     python bench/lean_core.py [--engagements 10000] [--rounds 5] [--cli target/release/coachflow]
     python bench/lean_core.py --growth   # also a log ten times larger: is validate's cost linear?
@@ -22,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PEER = "orjson parse-only loop (the peer)"
 
 
 def measure(command: list[str]) -> tuple[float, float]:
@@ -68,7 +70,7 @@ def main() -> None:
         size_mb = log.stat().st_size / 1e6
         events = sum(1 for _ in log.open("rb"))
         commands = {
-            "orjson parse-only loop (the peer)": [sys.executable, str(ROOT / "bench/parse_loop.py"), str(log)],
+            PEER: [sys.executable, str(ROOT / "bench/parse_loop.py"), str(log)],
             "coachflow validate": [args.cli, "validate", str(log)],
         }
         try:
@@ -100,12 +102,17 @@ def main() -> None:
                 samples["coachflow validate"].append(measure(commands["coachflow validate"]))
 
     print(f"log: {events:,} events, {size_mb:.0f} MB, {args.rounds} alternating rounds (medians)")
-    peer_wall = statistics.median(wall for wall, _ in samples["orjson parse-only loop (the peer)"])
+    peer_runs = samples[PEER]
+    peer_wall = statistics.median(wall for wall, _ in peer_runs)
     for name, runs in samples.items():
         wall = statistics.median(w for w, _ in runs)
         rss = statistics.median(r for _, r in runs)
+        # Each round's ratio to the peer run next to it: on a machine whose speed drifts
+        # between rounds, these move less than the medians' ratio.
+        ratios = sorted(w / p for (w, _), (p, _) in zip(runs[: args.rounds], peer_runs))
+        paired = f"; by round {statistics.median(ratios):4.2f}x, {ratios[0]:.2f}-{ratios[-1]:.2f}" if name != PEER else ""
         print(
-            f"{name:36} {wall:6.2f} s ({wall / peer_wall:4.2f}x the peer)  "
+            f"{name:36} {wall:6.2f} s ({wall / peer_wall:4.2f}x the peer{paired})  "
             f"peak RSS {rss:6.0f} MB ({rss / size_mb:4.2f}x the file)"
         )
     if growth:

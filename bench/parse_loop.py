@@ -3,7 +3,7 @@ loop that only parses each line of a log with orjson and throws the object away.
 
     python bench/parse_loop.py LOG.jsonl
 
-Run it under `/usr/bin/time -v` next to `coachflow validate LOG.jsonl` (bench/lean_core.sh
+Run it under `/usr/bin/time -v` next to `coachflow validate LOG.jsonl` (bench/lean_core.py
 does both, alternating).
 """
 

@@ -99,12 +99,12 @@ impl<'a> Redactor<'a> {
         let shared = if sees_all { SharedRecords::default() } else { engagement.shared_with(role) };
         let mut shared_actions: BTreeSet<String> = shared.actions.iter().map(|action| action.id.to_owned()).collect();
         for step in shared.sessions.iter().flat_map(|session| &session.steps) {
-            match &step.content {
-                StepContent::ActionCommitment(commitment) => {
-                    shared_actions.extend(commitment.actions.iter().map(|item| item.id.clone()))
+            match step.content.decode() {
+                Some(StepContent::ActionCommitment(commitment)) => {
+                    shared_actions.extend(commitment.actions.into_iter().map(|item| item.id))
                 }
-                StepContent::AssignmentReview(review) => {
-                    shared_actions.extend(review.actions_reviewed.iter().flatten().cloned())
+                Some(StepContent::AssignmentReview(review)) => {
+                    shared_actions.extend(review.actions_reviewed.into_iter().flatten())
                 }
                 _ => {}
             }

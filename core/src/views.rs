@@ -8,9 +8,9 @@
 
 use crate::codes::Code;
 use crate::engine::Engagement;
-use crate::event::{StepContent, TextList, Timestamp};
+use crate::event::{StepFields, TextList, Timestamp};
 use crate::finding::Finding;
-use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, Role, Stage};
+use crate::model::{BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, Role, Stage};
 use crate::record::RecordRef;
 use crate::rules::Rule;
 use crate::state::{
@@ -19,6 +19,7 @@ use crate::state::{
 };
 use crate::survey::SurveyView;
 use chrono::NaiveDate;
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 /// A participant's view of an engagement, by role. Serialized with a `role` field.
@@ -131,15 +132,25 @@ pub struct DiscontinuationFact {
 }
 
 /// One recorded script step with its fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StepView<'a> {
     /// Step name.
     pub name: &'a str,
     /// When.
     pub at: Timestamp,
-    /// The step's fields.
-    #[serde(flatten)]
-    pub content: StepContent,
+    /// The step's fields, lent from the log (`content.decode()` gives them typed).
+    pub content: StepFields<'a>,
+}
+
+/// The step's name and time, then its fields beside them.
+impl Serialize for StepView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", self.name)?;
+        map.serialize_entry("at", &self.at)?;
+        self.content.write_entries(&mut map)?;
+        map.end()
+    }
 }
 
 /// A session as coachee and coach see it: everything.
@@ -435,10 +446,7 @@ impl Engagement {
         session
             .steps
             .iter()
-            .filter_map(|step| {
-                let content = self.step_content(step)?;
-                Some(StepView { name: &step.name, at: step.at, content })
-            })
+            .filter_map(|step| Some(StepView { name: &step.name, at: step.at, content: self.step_fields(step)? }))
             .collect()
     }
 
@@ -581,7 +589,7 @@ impl Engagement {
                         .iter()
                         .filter(|session| session.number == number && session.status == SessionStatus::Held)
                         .flat_map(|session| self.steps_of(session))
-                        .filter(|step| !matches!(step.content, StepContent::SessionFeedback(_)))
+                        .filter(|step| step.name != BuiltinStep::SessionFeedback.as_str())
                         .collect();
                     shared.sessions.push(SharedSession { number, steps });
                 }

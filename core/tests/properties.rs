@@ -201,7 +201,7 @@ fn the_prefix_itself_is_a_valid_engagement() {
 }
 
 #[test]
-fn a_recorded_step_reads_back_its_own_fields_whatever_the_key_order() {
+fn a_recorded_step_reads_back_and_is_written_with_its_own_fields_whatever_the_key_order() {
     let full = full_engagement();
     // Keys sorted (serde_json's `Value` writes them so) and the canonical order.
     let sorted: Vec<String> = full.iter().map(Value::to_string).collect();
@@ -212,6 +212,8 @@ fn a_recorded_step_reads_back_its_own_fields_whatever_the_key_order() {
         for step in engagement.sessions().iter().flat_map(|session| &session.steps) {
             let logged = engagement.log().get(usize::try_from(step.seq).unwrap() - 1).unwrap();
             let EventBody::ScriptStep(recorded) = logged.body else { panic!("seq {} is not a script step", step.seq) };
+            let written = serde_json::to_value(engagement.step_fields(step).unwrap()).unwrap();
+            assert_eq!(written, serde_json::to_value(&recorded.content).unwrap(), "a view writes the decoded fields");
             assert_eq!(engagement.step_content(step), Some(recorded.content));
             steps += 1;
         }

@@ -39,7 +39,7 @@ pub use stages::{mermaid_diagram, xstate_machine, Guard, GUARDS, XSTATE_GUARD};
 pub use table::{accepted_stages, permitted_roles};
 
 use crate::codes::Code;
-use crate::event::{Event, EventBody, EventType, StepContent, Timestamp};
+use crate::event::{Event, EventBody, EventType, StepContent, StepFields, Timestamp};
 use crate::event_log::EventLog;
 use crate::finding::{Finding, Rejection};
 use crate::limits::Limits;
@@ -485,8 +485,13 @@ impl Engagement {
     }
     /// The fields of a recorded script step, read from its log entry.
     pub fn step_content(&self, step: &RecordedStep) -> Option<StepContent> {
+        self.step_fields(step)?.decode()
+    }
+    /// The fields of a recorded script step, lent from its log entry (`None` when the log
+    /// keeps no texts).
+    pub fn step_fields<'a>(&'a self, step: &'a RecordedStep) -> Option<StepFields<'a>> {
         let index = usize::try_from(step.seq.checked_sub(1)?).ok()?;
-        StepContent::from_step_text(self.log.text(index)?, &step.name)
+        Some(StepFields::new(self.log.text(index)?, &step.name))
     }
     /// Every applied event, in order, with `seq` filled in.
     pub fn log(&self) -> &EventLog {

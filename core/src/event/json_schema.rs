@@ -7,11 +7,7 @@
 //! the engagement id matching the log's, a consent to a session that has not ended, and a
 //! programme script naming one step twice.
 
-use super::{ActionCommitment, MAX_PARTICIPANT_ID_CHARS};
-use super::{
-    ActionItem, AssignmentReview, CheckIn, CoachingStep, EventType, FieldSpec, KeyOutcomes, NextAssignment, ScriptStep,
-    SessionFeedback, SessionGoal, SCHEMA_VERSION,
-};
+use super::{ActionItem, EventType, FieldSpec, ScriptStep, MAX_PARTICIPANT_ID_CHARS, SCHEMA_VERSION};
 use crate::engine::INVISIBLE;
 use crate::model::{
     BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, MidpointCheckIn, PartneringSignal, PartnershipPhase,
@@ -283,20 +279,6 @@ fn event_definition(event_type: EventType, fields: &[FieldSpec], extra: Vec<Valu
     Value::Object(definition)
 }
 
-/// The fields of a built-in script step (section 5).
-fn step_fields(step: BuiltinStep) -> &'static [FieldSpec] {
-    match step {
-        BuiltinStep::CheckIn => CheckIn::FIELDS,
-        BuiltinStep::SessionGoal => SessionGoal::FIELDS,
-        BuiltinStep::AssignmentReview => AssignmentReview::FIELDS,
-        BuiltinStep::Coaching => CoachingStep::FIELDS,
-        BuiltinStep::ActionCommitment => ActionCommitment::FIELDS,
-        BuiltinStep::KeyOutcomes => KeyOutcomes::FIELDS,
-        BuiltinStep::NextAssignment => NextAssignment::FIELDS,
-        BuiltinStep::SessionFeedback => SessionFeedback::FIELDS,
-    }
-}
-
 /// `script_step`: the envelope, `session` and `step`, then the step's own fields by name; a
 /// programme's own step (P4) carries a free `fields` object.
 fn script_step() -> Value {
@@ -304,7 +286,7 @@ fn script_step() -> Value {
     let mut by_step: Vec<Value> = BuiltinStep::ALL
         .iter()
         .map(|step| {
-            let (properties, required) = properties(step.as_str(), step_fields(*step));
+            let (properties, required) = properties(step.as_str(), step.fields());
             json!({
                 "if": {"properties": {"step": {"const": step.as_str()}}},
                 "then": {"required": required, "properties": properties},
@@ -325,7 +307,7 @@ mod tests {
     #[test]
     fn every_payload_field_has_a_schema() {
         let step_fields =
-            BuiltinStep::ALL.iter().flat_map(|step| step_fields(*step).iter().map(move |f| (step.as_str(), f)));
+            BuiltinStep::ALL.iter().flat_map(|step| step.fields().iter().map(move |f| (step.as_str(), f)));
         let event_fields = EventType::ALL.iter().flat_map(|kind| kind.fields().iter().map(move |f| (kind.as_str(), f)));
         for (owner, field) in event_fields.chain(step_fields).filter(|(_, field)| field.name != "*") {
             assert!(field_schema(owner, field).is_object(), "{owner}.{}: {}", field.name, field.rust_type);

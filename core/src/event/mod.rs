@@ -5,9 +5,11 @@
 mod decode;
 mod json_schema;
 mod payloads;
+mod step_fields;
 
 pub use json_schema::{json_schema, SCHEMA_ID};
 pub use payloads::*;
+pub use step_fields::StepFields;
 
 use crate::codes::Code;
 use crate::finding::{Finding, Rejection};

@@ -582,6 +582,22 @@ impl StepContent {
     }
 }
 
+impl BuiltinStep {
+    /// The step's own fields (section 5), as declared.
+    pub(crate) fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            BuiltinStep::CheckIn => CheckIn::FIELDS,
+            BuiltinStep::SessionGoal => SessionGoal::FIELDS,
+            BuiltinStep::AssignmentReview => AssignmentReview::FIELDS,
+            BuiltinStep::Coaching => CoachingStep::FIELDS,
+            BuiltinStep::ActionCommitment => ActionCommitment::FIELDS,
+            BuiltinStep::KeyOutcomes => KeyOutcomes::FIELDS,
+            BuiltinStep::NextAssignment => NextAssignment::FIELDS,
+            BuiltinStep::SessionFeedback => SessionFeedback::FIELDS,
+        }
+    }
+}
+
 impl Measured for StepContent {
     fn measure(&self, meter: &mut Meter) {
         match self {

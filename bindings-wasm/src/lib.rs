@@ -79,43 +79,11 @@ fn event_text(event: &JsValue) -> Result<String, Rejection> {
     JsValue::from(text).as_string().ok_or_else(|| unreadable("the event is not a JSON value (undefined or a function)"))
 }
 
-/// What `role` commits to (the coaching guide).
-#[wasm_bindgen(unchecked_return_type = "Responsibility[]")]
-pub fn responsibilities(#[wasm_bindgen(unchecked_param_type = "Role")] role: &str) -> Result<JsValue, JsValue> {
-    to_js(&coachflow::guide::responsibilities(boundary::parse_role(role).map_err(throw)?))
-}
-
-/// What a built-in session step is for, who leads it, and what a coach can ask.
-#[wasm_bindgen(js_name = scriptGuide, unchecked_return_type = "StepGuide")]
-pub fn script_guide(step: &str) -> Result<JsValue, JsValue> {
-    to_js(coachflow::guide::script_guide(boundary::parse_step(step).map_err(throw)?))
-}
-
-/// The questions that show a coach is partnering in one phase of a session.
-#[wasm_bindgen(js_name = partnershipPrompts, unchecked_return_type = "PhasePrompts")]
-pub fn partnership_prompts(
-    #[wasm_bindgen(unchecked_param_type = "PartnershipPhase")] phase: &str,
-) -> Result<JsValue, JsValue> {
-    to_js(coachflow::guide::partnership_prompts(boundary::parse_phase(phase).map_err(throw)?))
-}
-
-/// The six signs that a coach was not partnering.
-#[wasm_bindgen(js_name = partneringSignals, unchecked_return_type = "SignalText[]")]
-pub fn partnering_signals() -> Result<JsValue, JsValue> {
-    to_js(&coachflow::guide::partnering_signals())
-}
-
-/// The five phases of the coaching process.
-#[wasm_bindgen(js_name = processPhases, unchecked_return_type = "ProcessPhase[]")]
-pub fn process_phases() -> Result<JsValue, JsValue> {
-    to_js(&coachflow::guide::process_phases())
-}
-
-/// The stage machine as an XState (v5) machine config, the same as `coachflow diagram
-/// --format xstate`: each transition's guard is `rules_hold` with the rules it stands for.
-#[wasm_bindgen(js_name = xstateMachine, unchecked_return_type = "Record<string, unknown>")]
-pub fn xstate_machine() -> Result<JsValue, JsValue> {
-    to_js(&coachflow::xstate_machine())
+/// A text argument. The glue wasm-bindgen generates for a `&str` parameter reads any other
+/// value as if it were a string and traps (`RuntimeError: memory access out of bounds`), so
+/// text parameters arrive as values, and anything but a string is `invalid_argument`.
+fn text_argument(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| throw(BoundaryError::invalid_argument(format!("`{name}` must be a string"))))
 }
 
 /// The version of the coachflow package, such as `0.1.0`.
@@ -161,7 +129,11 @@ pub struct Engagement {
 impl Engagement {
     /// An engagement with this id and no events yet, under the default size caps or `limits`.
     #[wasm_bindgen(constructor)]
-    pub fn new(id: String, limits: Option<LimitsObject>) -> Result<Engagement, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        limits: Option<LimitsObject>,
+    ) -> Result<Engagement, JsValue> {
+        let id = text_argument(&id, "id")?;
         let limits = read_limits(limits)?;
         Ok(Engagement { inner: coachflow::Engagement::new(id).with_limits(limits) })
     }
@@ -217,36 +189,47 @@ impl Engagement {
     #[wasm_bindgen(unchecked_return_type = "Requirement[]")]
     pub fn requirements(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Stage")] stage: &str,
+        #[wasm_bindgen(unchecked_param_type = "Stage")] stage: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let stage = boundary::parse_stage(stage).map_err(throw)?;
+        let stage = boundary::parse_stage(&text_argument(&stage, "stage")?).map_err(throw)?;
         to_js(&self.inner.requirements(stage))
     }
 
     /// The event types this participant may record now.
     #[wasm_bindgen(js_name = allowedEvents, unchecked_return_type = "EventType[]")]
-    pub fn allowed_events(&self, participant_id: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.allowed_events(participant_id).map_err(throw)?)
+    pub fn allowed_events(
+        &self,
+        #[wasm_bindgen(js_name = participantId, unchecked_param_type = "string")] participant_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let participant_id = text_argument(&participant_id, "participantId")?;
+        to_js(&self.inner.allowed_events(&participant_id).map_err(throw)?)
     }
 
     /// What `viewer` may see of what everyone still owes as of a date written `YYYY-MM-DD`:
     /// their own obligations and those whose subject their view shows.
     #[wasm_bindgen(unchecked_return_type = "Obligation[]")]
-    pub fn obligations(&self, #[wasm_bindgen(js_name = asOf)] as_of: &str, viewer: &str) -> Result<JsValue, JsValue> {
-        let as_of = boundary::parse_date(as_of).map_err(throw)?;
-        to_js(&self.inner.obligations(as_of, viewer).map_err(throw)?)
+    pub fn obligations(
+        &self,
+        #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string")] as_of: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] viewer: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = boundary::parse_date(&text_argument(&as_of, "asOf")?).map_err(throw)?;
+        to_js(&self.inner.obligations(as_of, &text_argument(&viewer, "viewer")?).map_err(throw)?)
     }
 
     /// What this participant may see.
     #[wasm_bindgen(unchecked_return_type = "View")]
-    pub fn view(&self, #[wasm_bindgen(js_name = participantId)] participant_id: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.view(participant_id).map_err(throw)?)
+    pub fn view(
+        &self,
+        #[wasm_bindgen(js_name = participantId, unchecked_param_type = "string")] participant_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.view(&text_argument(&participant_id, "participantId")?).map_err(throw)?)
     }
 
     /// What the (first) participant with this role may see.
     #[wasm_bindgen(js_name = viewAs, unchecked_return_type = "View")]
-    pub fn view_as(&self, #[wasm_bindgen(unchecked_param_type = "Role")] role: &str) -> Result<JsValue, JsValue> {
-        let role = boundary::parse_role(role).map_err(throw)?;
+    pub fn view_as(&self, #[wasm_bindgen(unchecked_param_type = "Role")] role: JsValue) -> Result<JsValue, JsValue> {
+        let role = boundary::parse_role(&text_argument(&role, "role")?).map_err(throw)?;
         to_js(&self.inner.view_as(role).map_err(throw)?)
     }
 
@@ -259,14 +242,22 @@ impl Engagement {
     /// The log as `viewer` may hold it: everything their view does not show replaced by
     /// placeholders, so that a browser can check their events without anyone else's content.
     #[wasm_bindgen(js_name = redactedLog, unchecked_return_type = "EngagementEvent[]")]
-    pub fn redacted_log(&self, viewer: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.redacted_log(viewer).map_err(throw)?)
+    pub fn redacted_log(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] viewer: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.redacted_log(&text_argument(&viewer, "viewer")?).map_err(throw)?)
     }
 
     /// Whether `viewer` may see `record`, and why.
     #[wasm_bindgen(js_name = explainVisibility, unchecked_return_type = "Visibility")]
-    pub fn explain_visibility(&self, viewer: &str, record: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.explain_visibility(viewer, record).map_err(throw)?)
+    pub fn explain_visibility(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] viewer: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] record: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (viewer, record) = (text_argument(&viewer, "viewer")?, text_argument(&record, "record")?);
+        to_js(&self.inner.explain_visibility(&viewer, &record).map_err(throw)?)
     }
 
     /// The engagement id.

@@ -140,6 +140,20 @@ mod tests {
         assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
     }
 
+    /// The guide's accessors and `xstateMachine()` are JavaScript over data the core made
+    /// (`guide.js`; the guide's data is tests/guide/guide.json, which the core checks): the
+    /// texts and the code that writes them stay out of the module.
+    #[test]
+    fn the_shipped_xstate_machine_is_the_cores() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/npm/xstate-machine.json");
+        let generated = format!("{:#}\n", coachflow::xstate_machine());
+        if std::env::var_os("COACHFLOW_BLESS").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap();
+        assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
+    }
+
     #[test]
     fn names_are_pascal_cased() {
         assert_eq!(pascal_case("engagement_opened"), "EngagementOpened");

@@ -172,6 +172,29 @@ test("hostile input becomes CoachflowError or a violation, never a crash", () =>
   assert.equal(thrown(() => Engagement.replay("\u0000\n{}")).code, "invalid_event");
 });
 
+test("a text argument that is not a string is invalid_argument, and the engagement keeps working", () => {
+  const engagement = opened();
+  const calls = {
+    "new Engagement": (value) => new Engagement(value),
+    requirements: (value) => engagement.requirements(value),
+    allowedEvents: (value) => engagement.allowedEvents(value),
+    obligations: (value) => engagement.obligations(value, "cleo"),
+    "obligations (viewer)": (value) => engagement.obligations("2026-01-06", value),
+    view: (value) => engagement.view(value),
+    viewAs: (value) => engagement.viewAs(value),
+    redactedLog: (value) => engagement.redactedLog(value),
+    explainVisibility: (value) => engagement.explainVisibility(value, "goal:g1"),
+    "explainVisibility (record)": (value) => engagement.explainVisibility("cleo", value),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    for (const value of [42, null, undefined, {}, ["cleo"], Symbol("cleo"), 10n]) {
+      const error = thrown(() => call(value));
+      assert.ok(error instanceof CoachflowError && error.code === "invalid_argument", `${name}(${typeof value}): ${error}`);
+    }
+  }
+  assert.equal(engagement.viewAs("coachee").viewer, "cleo");
+});
+
 const badInput = JSON.parse(readFileSync(new URL("../../tests/bad-input/cases.json", import.meta.url), "utf8"));
 
 test("the bad-input table: each text row is a CoachflowError at event 1 with the row's code", () => {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  CoachflowError, partneringSignals, partnershipPrompts, processPhases, responsibilities, scriptGuide,
+  CoachflowError, partneringSignals, partnershipPrompts, processPhases, responsibilities, scriptGuide, xstateMachine,
 } from "../pkg/node.js";
 
 const guide = JSON.parse(readFileSync(new URL("../../tests/guide/guide.json", import.meta.url), "utf8"));
@@ -29,4 +29,32 @@ test("the data is the core's", () => {
 test("an unknown step names the valid ones", () => {
   assert.throws(() => scriptGuide("warm_up"), (error) => error instanceof CoachflowError && error.code === "invalid_argument"
     && error.message.includes("check_in, session_goal"));
+});
+
+test("an argument that is not a known name throws the same error as the other bindings", () => {
+  // The Python and Swift packages say the same, word for word (bindings-python/tests/test_guide.py).
+  const expected = {
+    name: "CoachflowError", code: "invalid_argument", violations: [], index: null,
+    message: "invalid_argument: `boss` is not a Role; roles are coachee, supervisor, coach, program_admin",
+  };
+  assert.throws(() => responsibilities("boss"), (error) => error instanceof CoachflowError
+    && assert.deepEqual({ ...error, name: error.name, message: error.message }, expected) === undefined);
+  const hostile = [42, null, undefined, {}, ["opening"], Symbol("opening"), { toString() { throw new Error("no"); } }];
+  for (const value of hostile) {
+    for (const accessor of [responsibilities, scriptGuide, partnershipPrompts]) {
+      assert.throws(() => accessor(value), (error) => error instanceof CoachflowError && error.code === "invalid_argument",
+        `${accessor.name}(${typeof value})`);
+    }
+  }
+});
+
+test("each call returns a fresh copy", () => {
+  scriptGuide("check_in").questions.push("changed");
+  responsibilities("coach").length = 0;
+  partneringSignals().pop();
+  xstateMachine().states = {};
+  assert.deepEqual(scriptGuide("check_in"), guide.script.find(({ step }) => step === "check_in"));
+  assert.deepEqual(responsibilities("coach"), guide.responsibilities.find(({ role }) => role === "coach").items);
+  assert.equal(partneringSignals().length, 6);
+  assert.ok(Object.keys(xstateMachine().states).length >= 6);
 });

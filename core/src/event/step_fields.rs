@@ -5,12 +5,13 @@
 //! [`StepContent`] (owned texts, then dropped) was almost all of what such a view cost, so a
 //! view lends the kept text instead, and the step's fields are written from it when the
 //! view is serialized: each value goes from the parser to the serializer without a copy.
-//! The result is what serializing the decoded [`StepContent`] gives (a test compares the
-//! two over every vector and generated log): an optional field written as `null` is left
-//! out, a single text where a list of texts is declared becomes a list of one, timestamps
-//! and dates are written in their canonical form, and only the step's declared fields are
-//! written (never the envelope). A programme's own step is decoded as before: its free
-//! `fields` object is written with its keys sorted, as a decoded map writes them.
+//! The result is what serializing the decoded [`StepContent`] gives (the tests below
+//! compare the two for every built-in step, written in many ways): an optional field
+//! written as `null` is left out, a single text where a list of texts is declared becomes a
+//! list of one, timestamps and dates are written in their canonical form, and only the
+//! step's declared fields are written (never the envelope). A programme's own step is
+//! decoded as before: its free `fields` object is written with its keys sorted, as a
+//! decoded map writes them.
 
 use super::decode::Key;
 use super::payloads::{ActionItem, FieldSpec, StepContent};
@@ -40,11 +41,6 @@ impl<'a> StepFields<'a> {
     /// The fields of the step named `step` in the kept text of its `script_step` event.
     pub(crate) fn new(text: &'a str, step: &'a str) -> StepFields<'a> {
         StepFields { text, step }
-    }
-
-    /// The step's name.
-    pub fn step(&self) -> &'a str {
-        self.step
     }
 
     /// The step's fields, decoded.

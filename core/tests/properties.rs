@@ -191,6 +191,25 @@ proptest! {
         let chrono = chrono::DateTime::parse_from_rfc3339(&text).map(|time| (time, time.offset().local_minus_utc()));
         prop_assert_eq!(ours.ok(), chrono.ok(), "{}", text);
     }
+
+    /// A timestamp is written as chrono writes it (RFC 3339, `Z` for UTC, fractions only
+    /// when there are any), whether or not it is the whole-second UTC shape that is written
+    /// without chrono: years past 9999 and before 0, leap seconds, offsets and fractions
+    /// included.
+    #[test]
+    fn whole_seconds_utc_written_as_chrono_writes_them(
+        seconds in -70_000_000_000i64..=260_000_000_000,
+        nanos in prop_oneof![Just(0u32), 0..2_000_000_000u32],
+        offset in prop_oneof![Just(0i32), -86_399..=86_399i32],
+    ) {
+        let offset = chrono::FixedOffset::east_opt(offset).unwrap();
+        if let Some(time) = chrono::DateTime::from_timestamp(seconds, nanos) {
+            let timestamp = coachflow::Timestamp(time.with_timezone(&offset));
+            let chrono = timestamp.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            prop_assert_eq!(timestamp.to_string(), chrono.clone());
+            prop_assert_eq!(serde_json::to_value(timestamp).unwrap(), Value::String(chrono));
+        }
+    }
 }
 
 #[test]

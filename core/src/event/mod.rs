@@ -79,8 +79,11 @@ impl Timestamp {
     /// test `whole_seconds_utc_written_as_chrono_writes_them` holds the two together.
     fn whole_seconds_utc_text(&self) -> Option<[u8; 20]> {
         use chrono::{Datelike, Timelike};
-        let time = self.0;
-        if time.offset().local_minus_utc() != 0 || time.nanosecond() != 0 {
+        if self.0.offset().local_minus_utc() != 0 {
+            return None;
+        }
+        let time = self.0.naive_utc();
+        if time.nanosecond() != 0 {
             return None;
         }
         let year = u32::try_from(time.year()).ok().filter(|year| *year <= 9999)?;

@@ -18,11 +18,11 @@ use super::payloads::{ActionItem, FieldSpec, StepContent};
 use super::Timestamp;
 use crate::model::BuiltinStep;
 use chrono::NaiveDate;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 
 /// The fields of one recorded script step, lent from the engagement's kept log text.
@@ -51,38 +51,84 @@ impl<'a> StepFields<'a> {
     /// Writes the step's fields as entries of `map` (a view's step entry holds them beside
     /// the step's name and time).
     pub(crate) fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        let entries = entries(self.text).map_err(ser::Error::custom)?;
         let Ok(builtin) = self.step.parse::<BuiltinStep>() else {
             // A programme's own step: its `fields` object, `{}` when it was left out.
-            let fields = match entries.iter().find(|(key, _)| key.0 == "fields") {
-                Some((_, raw)) => serde_json::from_str::<Map<String, Value>>(raw.get()).map_err(ser::Error::custom)?,
-                None => Map::new(),
+            return match self.decode() {
+                Some(StepContent::Custom { fields }) => map.serialize_entry("fields", &fields),
+                _ => Err(ser::Error::custom("a kept script step no longer reads")),
             };
-            return map.serialize_entry("fields", &fields);
         };
-        write_declared(&entries, builtin.fields(), map)
+        write_declared(self.text, builtin.fields(), map)
     }
 }
 
-/// Writes the entries whose keys `declared` names, each as decoding would have left it;
-/// anything else (the envelope, `session`, `step`, an optional field written `null`) is
-/// passed over.
-fn write_declared<M: SerializeMap>(
-    entries: &[(Key<'_>, &RawValue)],
-    declared: &[FieldSpec],
-    map: &mut M,
-) -> Result<(), M::Error> {
-    for (key, raw) in entries {
-        let Some(field) = declared.iter().find(|field| field.name == key.0) else {
-            continue;
-        };
-        if raw.get() == "null" {
-            continue;
-        }
-        let kind = ValueKind::of(field.rust_type);
-        map.serialize_entry(field.name, &Written { raw, kind })?;
+/// Writes the entries of the JSON object `text` whose keys `declared` names, each as
+/// decoding would have left it, in one pass over the text; anything else (the envelope,
+/// `session`, `step`, an optional field written `null`) is passed over.
+fn write_declared<M: SerializeMap>(text: &str, declared: &'static [FieldSpec], map: &mut M) -> Result<(), M::Error> {
+    serde_json::Deserializer::from_str(text)
+        .deserialize_map(DeclaredEntries { declared, map })
+        .map_err(ser::Error::custom)
+}
+
+/// Reads an object's entries and writes the declared ones to `map`.
+struct DeclaredEntries<'m, M> {
+    declared: &'static [FieldSpec],
+    map: &'m mut M,
+}
+
+impl<'de, M: SerializeMap> Visitor<'de> for DeclaredEntries<'_, M> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
     }
-    Ok(())
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        while let Some(key) = entries.next_key::<Key<'de>>()? {
+            match self.declared.iter().find(|field| field.name == key.0) {
+                Some(field) => entries.next_value_seed(DeclaredValue { field, map: &mut *self.map })?,
+                None => entries.next_value::<de::IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The value of one declared field, written to `map` under the field's name unless it is
+/// `null` (an optional field left out, as decoding reads it).
+struct DeclaredValue<'m, M> {
+    field: &'static FieldSpec,
+    map: &'m mut M,
+}
+
+impl<'de, M: SerializeMap> DeserializeSeed<'de> for DeclaredValue<'_, M> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        value.deserialize_option(self)
+    }
+}
+
+impl<'de, M: SerializeMap> Visitor<'de> for DeclaredValue<'_, M> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field's value")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        let name = self.field.name;
+        let written = match ValueKind::of(self.field.rust_type) {
+            ValueKind::AsGiven => self.map.serialize_entry(name, &Once(Cell::new(Some(value)))),
+            kind => {
+                let raw = <&RawValue>::deserialize(value)?;
+                self.map.serialize_entry(name, &Written { raw, kind })
+            }
+        };
+        written.map_err(de::Error::custom)
+    }
 }
 
 /// How a declared field's value is written.
@@ -113,7 +159,8 @@ impl ValueKind {
     }
 }
 
-/// A declared field's raw value, written as decoding would have left it.
+/// A declared field's raw value that decoding would have changed, written as decoding
+/// would have left it.
 struct Written<'a> {
     raw: &'a RawValue,
     kind: ValueKind,
@@ -148,9 +195,8 @@ struct ActionItemWritten<'a>(&'a RawValue);
 
 impl Serialize for ActionItemWritten<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let entries = entries(self.0.get()).map_err(ser::Error::custom)?;
         let mut map = serializer.serialize_map(None)?;
-        write_declared(&entries, ActionItem::FIELDS, &mut map)?;
+        write_declared(self.0.get(), ActionItem::FIELDS, &mut map)?;
         map.end()
     }
 }
@@ -161,23 +207,14 @@ fn read<'a, T: Deserialize<'a>, E: ser::Error>(text: &'a str) -> Result<T, E> {
     serde_json::from_str(text).map_err(E::custom)
 }
 
-/// The entries of a JSON object, each value still as raw JSON, in the order written.
-fn entries(text: &str) -> Result<Vec<(Key<'_>, &RawValue)>, serde_json::Error> {
-    struct EntriesVisitor;
-    impl<'de> Visitor<'de> for EntriesVisitor {
-        type Value = Vec<(Key<'de>, &'de RawValue)>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                entries.push((key, map.next_value::<&'de RawValue>()?));
-            }
-            Ok(entries)
-        }
+/// A value still in the parser, handed to the one serializer that writes it.
+struct Once<D>(Cell<Option<D>>);
+
+impl<'de, D: Deserializer<'de>> Serialize for Once<D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = self.0.take().ok_or_else(|| ser::Error::custom("a value is written once"))?;
+        value.deserialize_any(Pass(serializer)).map_err(ser::Error::custom)
     }
-    serde_json::Deserializer::from_str(text).deserialize_map(EntriesVisitor)
 }
 
 /// A JSON value passed from the parser to any serializer as it is read: texts without
@@ -267,6 +304,7 @@ mod tests {
     use super::*;
     use crate::event::Event;
     use proptest::prelude::*;
+    use serde_json::Value;
 
     /// The step's fields as this module writes them and as the decoded content writes them.
     fn both_ways(text: &str) -> (Value, Value) {

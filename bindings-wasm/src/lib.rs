@@ -79,9 +79,10 @@ fn event_text(event: &JsValue) -> Result<String, Rejection> {
     JsValue::from(text).as_string().ok_or_else(|| unreadable("the event is not a JSON value (undefined or a function)"))
 }
 
-/// A text argument. The glue wasm-bindgen generates for a `&str` parameter reads any other
-/// value as if it were a string and traps (`RuntimeError: memory access out of bounds`), so
-/// text parameters arrive as values, and anything but a string is `invalid_argument`.
+/// A text argument. The glue wasm-bindgen generates for a `&str` or `String` parameter reads
+/// any other value as if it were a string and traps (`RuntimeError: memory access out of
+/// bounds`), so text parameters arrive as values, and anything but a string is
+/// `invalid_argument`.
 fn text_argument(value: &JsValue, name: &str) -> Result<String, JsValue> {
     value.as_string().ok_or_else(|| throw(BoundaryError::invalid_argument(format!("`{name}` must be a string"))))
 }

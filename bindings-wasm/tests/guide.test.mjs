@@ -32,7 +32,7 @@ test("an unknown step names the valid ones", () => {
 });
 
 test("an argument that is not a known name throws the same error as the other bindings", () => {
-  // The Python and Swift packages say the same, word for word (bindings-python/tests/test_guide.py).
+  // Word for word what the Python and Swift packages raise: the core's `boundary::parse_role`.
   const expected = {
     name: "CoachflowError", code: "invalid_argument", violations: [], index: null,
     message: "invalid_argument: `boss` is not a Role; roles are coachee, supervisor, coach, program_admin",

@@ -101,6 +101,16 @@ fn pascal_case(snake: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A file the package ships, generated from the core, is what the core generates now;
+    /// `COACHFLOW_BLESS=1` writes it first.
+    fn assert_shipped_file_is(path: &str, generated: &str) {
+        if std::env::var_os("COACHFLOW_BLESS").is_some() {
+            std::fs::write(path, generated).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap();
+        assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
+    }
+
     #[test]
     fn every_payload_field_has_a_typescript_type() {
         for event_type in EventType::ALL {
@@ -118,26 +128,18 @@ mod tests {
 
     #[test]
     fn the_shipped_definitions_are_generated_from_the_core() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/types/coachflow-types.d.ts");
-        let generated = typescript_definitions();
-        if std::env::var_os("COACHFLOW_BLESS").is_some() {
-            std::fs::write(path, &generated).unwrap();
-        }
-        let shipped = std::fs::read_to_string(path).unwrap();
-        assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
+        assert_shipped_file_is(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/types/coachflow-types.d.ts"),
+            &typescript_definitions(),
+        );
     }
 
     /// The package ships the schema as data (`event.schema.json`, and `schema()` in
     /// `schema.js` made from it by scripts/build-wasm): the generator stays out of the module.
     #[test]
     fn the_shipped_schema_is_the_cores() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/npm/event.schema.json");
         let generated = format!("{:#}\n", coachflow::event::json_schema());
-        if std::env::var_os("COACHFLOW_BLESS").is_some() {
-            std::fs::write(path, &generated).unwrap();
-        }
-        let shipped = std::fs::read_to_string(path).unwrap();
-        assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
+        assert_shipped_file_is(concat!(env!("CARGO_MANIFEST_DIR"), "/npm/event.schema.json"), &generated);
     }
 
     /// The guide's accessors and `xstateMachine()` are JavaScript over data the core made
@@ -145,13 +147,8 @@ mod tests {
     /// texts and the code that writes them stay out of the module.
     #[test]
     fn the_shipped_xstate_machine_is_the_cores() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/npm/xstate-machine.json");
         let generated = format!("{:#}\n", coachflow::xstate_machine());
-        if std::env::var_os("COACHFLOW_BLESS").is_some() {
-            std::fs::write(path, &generated).unwrap();
-        }
-        let shipped = std::fs::read_to_string(path).unwrap();
-        assert!(shipped == generated, "{path} is out of date: run `COACHFLOW_BLESS=1 cargo test -p coachflow-wasm`");
+        assert_shipped_file_is(concat!(env!("CARGO_MANIFEST_DIR"), "/npm/xstate-machine.json"), &generated);
     }
 
     #[test]

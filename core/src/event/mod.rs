@@ -70,9 +70,7 @@ impl Timestamp {
     pub fn date(&self) -> NaiveDate {
         self.0.date_naive()
     }
-}
 
-impl Timestamp {
     /// Writes the shape nearly every log holds, a whole second in UTC of a four-digit year,
     /// as `YYYY-MM-DDTHH:MM:SSZ` without chrono's formatting machinery (about a tenth of
     /// writing a view as JSON); `None` for anything else, which chrono writes. The property

@@ -107,10 +107,12 @@ def main() -> None:
     for name, runs in samples.items():
         wall = statistics.median(w for w, _ in runs)
         rss = statistics.median(r for _, r in runs)
-        # Each round's ratio to the peer run next to it: on a machine whose speed drifts
-        # between rounds, these move less than the medians' ratio.
-        ratios = sorted(w / p for (w, _), (p, _) in zip(runs[: args.rounds], peer_runs))
-        paired = f"; by round {statistics.median(ratios):4.2f}x, {ratios[0]:.2f}-{ratios[-1]:.2f}" if name != PEER else ""
+        paired = ""
+        if name != PEER:
+            # Each round's ratio to the peer run next to it: on a machine whose speed drifts
+            # between rounds, these move less than the medians' ratio.
+            ratios = sorted(w / p for (w, _), (p, _) in zip(runs[: args.rounds], peer_runs))
+            paired = f"; by round {statistics.median(ratios):4.2f}x, {ratios[0]:.2f}-{ratios[-1]:.2f}"
         print(
             f"{name:36} {wall:6.2f} s ({wall / peer_wall:4.2f}x the peer{paired})  "
             f"peak RSS {rss:6.0f} MB ({rss / size_mb:4.2f}x the file)"

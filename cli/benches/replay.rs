@@ -1,6 +1,8 @@
 //! Replay of a ~1,000,000-event JSON Lines log of 10,000 interleaved engagements, against
 //! parsing the same lines with serde_json alone (each line into `serde_json::Value`, the
-//! peer) and with simd-json (parse only, the physical reference).
+//! peer) and with simd-json (parse only, the physical reference). The same events are also
+//! replayed with each engagement's lines together, which keeps the engagement being changed
+//! in the processor's cache: the difference is what hopping between engagements costs.
 //!
 //! Everything is measured in alternating rounds in one process, so all see the same machine
 //! conditions; the medians and their ratios are printed. Set `COACHFLOW_BENCH_ENGAGEMENTS`
@@ -36,6 +38,10 @@ fn main() {
     let rounds = env_number("COACHFLOW_BENCH_ROUNDS", if quick { 1 } else { 7 });
     let lines = coachflow_cli::generate::generate(engagements, 1);
     let text = lines.join("\n");
+    // A stable sort keeps each engagement's events in their order.
+    let mut by_engagement: Vec<&String> = lines.iter().collect();
+    by_engagement.sort_by_cached_key(|line| coachflow::Event::from_json(line).unwrap().engagement);
+    let grouped = by_engagement.into_iter().map(String::as_str).collect::<Vec<_>>().join("\n");
     let events = lines.len() as f64;
     // A million small strings left on the heap would slow every allocation that follows.
     let lines = {
@@ -51,9 +57,10 @@ fn main() {
     assert!(check.problems.is_empty(), "{:?}", check.problems.first());
     assert_eq!(check.events_applied as usize, lines);
     assert_eq!(replay_one_thread(&text) as usize, lines);
+    assert_eq!(replay_one_thread(&grouped) as usize, lines);
 
     let mut scratch = Vec::new();
-    let mut measured: [Vec<Duration>; 4] = Default::default();
+    let mut measured: [Vec<Duration>; 5] = Default::default();
     for _ in 0..rounds {
         let start = Instant::now();
         black_box(replay_one_thread(black_box(&text)));
@@ -82,9 +89,15 @@ fn main() {
         }
         black_box(objects);
         measured[3].push(start.elapsed());
+
+        let start = Instant::now();
+        black_box(replay_one_thread(black_box(&grouped)));
+        measured[4].push(start.elapsed());
     }
-    let [one_thread, threads, serde_value, simd] = measured.map(|samples| events / median(samples).as_secs_f64());
+    let [one_thread, threads, serde_value, simd, grouped] =
+        measured.map(|samples| events / median(samples).as_secs_f64());
     println!("coachflow replay, one thread (parse, every rule, fold, keep the log): {one_thread:>10.0} events/s");
+    println!("  the same with each engagement's lines together (state in cache):    {grouped:>10.0} events/s");
     println!("coachflow read_log (decoding on other threads, applying in order):    {threads:>10.0} events/s");
     println!("serde_json alone (each line into serde_json::Value), the peer:        {serde_value:>10.0} events/s");
     println!("simd-json alone (each line into a borrowed value), parse only:        {simd:>10.0} events/s");
@@ -94,4 +107,5 @@ fn main() {
         one_thread / simd,
         threads / serde_value
     );
+    println!("ratio engagements together / serde_json: {:.2}x", grouped / serde_value);
 }

@@ -3,7 +3,7 @@ import init from "./coachflow.js";
 
 await init({ module_or_path: new URL("./coachflow_bg.wasm", import.meta.url) });
 
-export { Engagement, version } from "./coachflow.js";
-export { responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine } from "./guide.js";
-export { schema } from "./schema.js";
-export { CoachflowError } from "./errors.js";
+export {
+  Engagement, version, schema, CoachflowError,
+  responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine,
+} from "./coachflow.js";

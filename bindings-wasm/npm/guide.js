@@ -1,9 +1,9 @@
 // The coaching guide's accessors and the XState machine config. Both are data the core made
-// (tests/guide/guide.json and xstate-machine.json, each checked against the core by a test),
-// which scripts/build-wasm puts in guide-data.js as JSON text: the texts, and the code that
-// would write them, stay out of the WebAssembly module. The text is parsed on first use and
-// every call returns a fresh copy, which the caller may change.
-import { GUIDE_TEXT, XSTATE_MACHINE_TEXT } from "./guide-data.js";
+// (tests/guide/guide.json and xstate-machine.json, each checked against the core by a test):
+// the texts, and the code that would write them, stay out of the WebAssembly module.
+// scripts/build-wasm appends this file to the module's glue (coachflow.js) after the
+// constants GUIDE_TEXT and XSTATE_MACHINE_TEXT, which hold that data as JSON text. The text
+// is parsed on first use and every call returns a fresh copy, which the caller may change.
 
 let guide;
 const whole = () => (guide ??= JSON.parse(GUIDE_TEXT));

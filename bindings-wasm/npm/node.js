@@ -4,7 +4,7 @@ import { initSync } from "./coachflow.js";
 
 initSync({ module: readFileSync(new URL("./coachflow_bg.wasm", import.meta.url)) });
 
-export { Engagement, version } from "./coachflow.js";
-export { responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine } from "./guide.js";
-export { schema } from "./schema.js";
-export { CoachflowError } from "./errors.js";
+export {
+  Engagement, version, schema, CoachflowError,
+  responsibilities, scriptGuide, partnershipPrompts, partneringSignals, processPhases, xstateMachine,
+} from "./coachflow.js";

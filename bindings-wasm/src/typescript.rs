@@ -134,8 +134,9 @@ mod tests {
         );
     }
 
-    /// The package ships the schema as data (`event.schema.json`, and `schema()` in
-    /// `schema.js` made from it by scripts/build-wasm): the generator stays out of the module.
+    /// The package ships the schema as data (`event.schema.json`, and `schema()` over its
+    /// text, which scripts/build-wasm adds to `coachflow.js`): the generator stays out of
+    /// the module.
     #[test]
     fn the_shipped_schema_is_the_cores() {
         let generated = format!("{:#}\n", coachflow::event::json_schema());
@@ -143,8 +144,9 @@ mod tests {
     }
 
     /// The guide's accessors and `xstateMachine()` are JavaScript over data the core made
-    /// (`guide.js`; the guide's data is tests/guide/guide.json, which the core checks): the
-    /// texts and the code that writes them stay out of the module.
+    /// (`npm/guide.js`, which scripts/build-wasm adds to `coachflow.js`; the guide's data is
+    /// tests/guide/guide.json, which the core checks): the texts and the code that writes
+    /// them stay out of the module.
     #[test]
     fn the_shipped_xstate_machine_is_the_cores() {
         let generated = format!("{:#}\n", coachflow::xstate_machine());

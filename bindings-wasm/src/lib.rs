@@ -70,13 +70,14 @@ fn check_result_to_js(result: &CheckResult) -> Result<JsValue, JsValue> {
 /// The JSON text of an event given as an object or as a JSON string. What cannot be
 /// written as JSON is `invalid_event`.
 fn event_text(event: &JsValue) -> Result<String, Rejection> {
-    if let Some(text) = event.as_string() {
+    // `is_string` first: reading a value that is not a string as one still costs a crossing.
+    if let Some(text) = event.is_string().then(|| event.as_string()).flatten() {
         return Ok(text);
     }
     let unreadable = |why: &str| Rejection::single(coachflow::Code::InvalidEvent, Rule::L2, why.to_owned());
-    let text = js_sys::JSON::stringify(event)
-        .map_err(|_| unreadable("the event cannot be written as JSON (a cycle, a BigInt, or nesting too deep)"))?;
-    JsValue::from(text).as_string().ok_or_else(|| unreadable("the event is not a JSON value (undefined or a function)"))
+    json_text(event)
+        .map_err(|_| unreadable("the event cannot be written as JSON (a cycle, a BigInt, or nesting too deep)"))?
+        .ok_or_else(|| unreadable("the event is not a JSON value (undefined or a function)"))
 }
 
 /// A text argument. The glue wasm-bindgen generates for a `&str` or `String` parameter reads
@@ -95,6 +96,12 @@ pub fn version() -> String {
 
 #[wasm_bindgen]
 extern "C" {
+    /// `JSON.stringify`, its text handed into the module by the same call: `None` for a value
+    /// JSON cannot hold (`undefined`, a function), `Err` when it throws. One crossing where
+    /// `js_sys::JSON::stringify` and reading the string it returns took two.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
+    fn json_text(value: &JsValue) -> Result<Option<String>, JsValue>;
+
     /// The `Limits` interface of the TypeScript types: size caps, each optional.
     #[wasm_bindgen(typescript_type = "Limits")]
     pub type LimitsObject;
@@ -113,9 +120,9 @@ extern "C" {
 /// Reads size caps from an object such as `{ max_text_chars: 1000 }`; none: the defaults.
 fn read_limits(limits: Option<LimitsObject>) -> Result<coachflow::Limits, JsValue> {
     let Some(limits) = limits else { return Ok(coachflow::Limits::DEFAULT) };
-    let text = js_sys::JSON::stringify(&limits.into())
+    let text = json_text(&limits.into())
         .ok()
-        .and_then(|text| JsValue::from(text).as_string())
+        .flatten()
         .ok_or_else(|| throw(BoundaryError::invalid_argument("limits must be a plain object of numbers")))?;
     coachflow::boundary::parse_limits(&text).map_err(throw)
 }

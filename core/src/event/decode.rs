@@ -148,13 +148,15 @@ pub(crate) fn required<T>(
 
 /// The payload fields of an event object, handed to a payload's `Deserialize` one by one:
 /// first those collected before the event's type was known (`collected`, raw), then those
-/// still to come from the parser (`map`). Envelope fields met on the way go to `envelope`
+/// still to come from the parser (`map`), starting with a key already taken from it
+/// (`pending`) when there is one. Envelope fields met on the way go to `envelope`
 /// when reading a whole event in one pass; `last_key` names the field being read, so that a
 /// failure can say which field was wrong (serde's messages do not name it).
 pub(crate) struct Fields<'a, 'de, A> {
     map: &'a mut A,
     collected: std::vec::IntoIter<(Key<'de>, &'de RawValue)>,
     collected_value: Option<&'de RawValue>,
+    pending: Option<Key<'de>>,
     envelope: Option<&'a mut Envelope>,
     last_key: &'a mut Option<Cow<'de, str>>,
 }
@@ -167,7 +169,17 @@ impl<'a, 'de, A: MapAccess<'de>> Fields<'a, 'de, A> {
         envelope: Option<&'a mut Envelope>,
         last_key: &'a mut Option<Cow<'de, str>>,
     ) -> Fields<'a, 'de, A> {
-        Fields { map, collected: collected.into_iter(), collected_value: None, envelope, last_key }
+        Fields { map, collected: collected.into_iter(), collected_value: None, pending: None, envelope, last_key }
+    }
+
+    /// The field `key`, whose value is the parser's next, followed by the rest of `map`.
+    pub(crate) fn starting_with(
+        map: &'a mut A,
+        key: Key<'de>,
+        envelope: &'a mut Envelope,
+        last_key: &'a mut Option<Cow<'de, str>>,
+    ) -> Fields<'a, 'de, A> {
+        Fields { pending: Some(key), ..Fields::new(map, Vec::new(), Some(envelope), last_key) }
     }
 }
 
@@ -175,12 +187,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, 'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let key = match self.collected.next() {
-            Some((key, value)) => {
-                self.collected_value = Some(value);
-                key
-            }
-            None => loop {
+        let key = if let Some(key) = self.pending.take() {
+            key
+        } else if let Some((key, value)) = self.collected.next() {
+            self.collected_value = Some(value);
+            key
+        } else {
+            loop {
                 let Some(key) = self.map.next_key::<Key<'de>>()? else {
                     // A field found missing at the end is not the fault of the last one read.
                     *self.last_key = None;
@@ -193,7 +206,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, 'de, A> {
                 if !envelope_field {
                     break key;
                 }
-            },
+            }
         };
         *self.last_key = Some(key.0.clone());
         seed.deserialize(key.into_deserializer()).map(Some)
@@ -238,6 +251,9 @@ pub(crate) struct Envelope {
     actor: Option<String>,
     meta: Option<Map<String, Value>>,
     schema: bool,
+    /// The type a payload is being read as before its `type` field was met: that field,
+    /// when it comes, must name it.
+    type_to_come: Option<EventType>,
     /// Whether the envelope was read before: its fields, the type, and a script step's
     /// `session` and `step` are passed over unread.
     skipping: bool,
@@ -279,15 +295,34 @@ impl Envelope {
                 }
                 self.schema = true;
             }
-            "type" => return Err(de::Error::custom("`type` appears twice")),
+            "type" => {
+                let kind: EventType = map.next_value()?;
+                if self.type_to_come.take() != Some(kind) {
+                    return Err(de::Error::custom("`type` appears twice, or not as expected"));
+                }
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 
+    /// Reads the payload as `kind` before the `type` field, which must then name it.
+    pub(crate) fn expect_type(&mut self, kind: EventType) {
+        self.type_to_come = Some(kind);
+    }
+
     /// The event, when every envelope field is present and valid.
     pub(crate) fn into_event(self, body: EventBody) -> Option<Event> {
-        let Envelope { engagement: Some(engagement), seq, at: Some(at), actor: Some(actor), meta, .. } = self else {
+        let Envelope {
+            engagement: Some(engagement),
+            seq,
+            at: Some(at),
+            actor: Some(actor),
+            meta,
+            type_to_come: None,
+            ..
+        } = self
+        else {
             return None;
         };
         (!engagement.is_empty() && seq != Some(0)).then_some(Event { engagement, seq, at, actor, body, meta })

@@ -247,39 +247,7 @@ impl Event {
     /// assert_eq!(Event::read_well_formed(&serde_json::json!({"type": 7})), None);
     /// ```
     pub fn read_well_formed<'de, D: Deserializer<'de>>(deserializer: D) -> Option<Event> {
-        // The visitor puts the event it reads in place instead of returning it: an event is a
-        // few hundred bytes, and returning it through serde's layers of `Result` copied it at
-        // each one (about 5% of the time of `apply` from Python).
-        struct EventVisitor<'r>(&'r mut Option<Event>);
-        impl<'de> Visitor<'de> for EventVisitor<'_> {
-            type Value = ();
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an event object")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                let mut envelope = Envelope::default();
-                let mut collected = Vec::new();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.0 == "type" {
-                        let kind = map.next_value::<EventType>()?;
-                        put_in_reading_order(kind, &mut collected);
-                        let mut last_key = None;
-                        let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
-                        let body = payloads::read_body(kind, fields)?;
-                        *self.0 = envelope.into_event(body);
-                        return Ok(());
-                    }
-                    if !envelope.read_field(&key.0, &mut map)? {
-                        // A payload field before `type`: kept raw until the type is known.
-                        collected.push((key, map.next_value::<&'de RawValue>()?));
-                    }
-                }
-                Err(de::Error::custom("`type` is missing"))
-            }
-        }
-        let mut read = None;
-        deserializer.deserialize_map(EventVisitor(&mut read)).ok()?;
-        read
+        read_well_formed_as(deserializer, None)
     }
 
     /// Parses one event from a JSON value (for callers that already hold parsed JSON).
@@ -330,15 +298,78 @@ impl Event {
     }
 }
 
+/// [`Event::read_well_formed`], reading the payload as `type_named_last` when payload fields
+/// come before the `type` field (which must then name that type), instead of keeping them
+/// raw and reading them again once the type is known.
+fn read_well_formed_as<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    type_named_last: Option<EventType>,
+) -> Option<Event> {
+    // The visitor puts the event it reads in place instead of returning it: an event is a
+    // few hundred bytes, and returning it through serde's layers of `Result` copied it at
+    // each one (about 5% of the time of `apply` from Python).
+    struct EventVisitor<'r>(&'r mut Option<Event>, Option<EventType>);
+    impl<'de> Visitor<'de> for EventVisitor<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an event object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut envelope = Envelope::default();
+            let mut collected = Vec::new();
+            let mut last_key = None;
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                if key.0 == "type" {
+                    let kind = map.next_value::<EventType>()?;
+                    put_in_reading_order(kind, &mut collected);
+                    let fields = Fields::new(&mut map, collected, Some(&mut envelope), &mut last_key);
+                    let body = payloads::read_body(kind, fields)?;
+                    *self.0 = envelope.into_event(body);
+                    return Ok(());
+                }
+                if envelope.read_field(&key.0, &mut map)? {
+                    continue;
+                }
+                if let Some(kind) = self.1 {
+                    envelope.expect_type(kind);
+                    let body =
+                        payloads::read_body(kind, Fields::starting_with(&mut map, key, &mut envelope, &mut last_key))?;
+                    *self.0 = envelope.into_event(body);
+                    return Ok(());
+                }
+                // A payload field before `type`: kept raw until the type is known.
+                collected.push((key, map.next_value::<&'de RawValue>()?));
+            }
+            Err(de::Error::custom("`type` is missing"))
+        }
+    }
+    let mut read = None;
+    deserializer.deserialize_map(EventVisitor(&mut read, type_named_last)).ok()?;
+    read
+}
+
+/// The event type a text names in its last field (`…,"type":"goal_agreed"}`), where a
+/// writer that sorts keys puts it; a script step's name is not taken, as its `session` and
+/// `step` fields must be read before the step's own. A guess: the reader checks it against
+/// the `type` field when it gets there.
+fn type_named_last(text: &str) -> Option<EventType> {
+    let rest = text.trim_ascii_end().strip_suffix("\"}")?;
+    // The name is short: a plain loop finds its opening quote sooner than `memrchr`.
+    let quote = rest.bytes().rposition(|byte| byte == b'"')?;
+    let (rest, name) = (rest.get(..quote)?, rest.get(quote + 1..)?);
+    let kind = EventType::from_name(name).filter(|kind| *kind != EventType::ScriptStep)?;
+    rest.ends_with("\"type\":").then_some(kind)
+}
+
 /// Reads a well-formed event in one pass over its text: the envelope fields typed as they
 /// come, the payload read straight from the parser once `type` has named it (payload fields
-/// before `type` are kept raw until then). `None` when anything is unusual (a `null`, a
-/// repeated field, a value of the wrong type, a missing field): [`decode_field_by_field`]
-/// then decodes the event and says what is wrong. Whatever this reads, that reads the same
+/// before `type` are kept raw until then, unless the text names its type last). `None` when
+/// anything is unusual (a `null`, a repeated field, a value of the wrong type, a missing
+/// field): [`decode_field_by_field`] then decodes the event and says what is wrong. Whatever this reads, that reads the same
 /// (the property test `one_pass_reads_what_field_by_field_reads` below).
 fn read_in_one_pass(text: &str) -> Option<Event> {
     let mut parser = serde_json::Deserializer::from_str(text);
-    let event = Event::read_well_formed(&mut parser)?;
+    let event = read_well_formed_as(&mut parser, type_named_last(text))?;
     parser.end().ok()?;
     Some(event)
 }
@@ -455,7 +486,13 @@ mod tests {
             let tagged = format!("{{{serde_name}:null}}");
             assert!(serde_json::from_str::<EventType>(&tagged).is_err(), "{tagged}");
         }
-        let near_misses = ["", "goal", "goal_agreed_", "Goal_agreed", "goal agreed", "zzz", "aaa", "session_step"];
+        // Each name has a slot of its own, so a lookup is one probe. A new type that shares a
+        // slot is still found; to keep lookups at one probe, try other odd multipliers in
+        // `name_slot` until this holds again.
+        let slots: std::collections::BTreeSet<usize> =
+            EventType::ALL.iter().map(|kind| payloads::name_slot(kind.as_str().as_bytes())).collect();
+        assert_eq!(slots.len(), EventType::ALL.len(), "two event types share a slot");
+        let near_misses = ["", "goal", "goal_agreed_", "Goal_agreed", "goal agreed", "zzz", "aaa", "session_step", "é"];
         for name in near_misses {
             assert_eq!(EventType::from_name(name), None, "{name:?}");
         }
@@ -604,6 +641,33 @@ mod tests {
             assert_eq!(read_in_one_pass(&event.to_json()).as_ref(), Some(&event), "{}", event.to_json());
         }
         assert!(read > 400, "{read} events decode");
+    }
+
+    #[test]
+    fn a_type_named_last_is_read_before_its_field_and_checked_there() {
+        let sorted =
+            r#"{"actor":"ann","at":"2026-01-01T09:00:00Z","coach":"kim","engagement":"e","type":"coach_assigned"}"#;
+        let read_as = |text: &str, kind| read_well_formed_as(&mut serde_json::Deserializer::from_str(text), Some(kind));
+        assert_eq!(type_named_last(sorted), Some(EventType::CoachAssigned));
+        assert_eq!(read_as(sorted, EventType::CoachAssigned), decode_field_by_field(sorted).ok());
+        assert!(read_as(sorted, EventType::CoachAssigned).is_some());
+        // A wrong guess reads nothing, even with the same payload fields.
+        assert_eq!(read_as(sorted, EventType::CoachReplaced), None);
+        let ended =
+            r#"{"actor":"kim","at":"2026-01-01T09:00:00Z","engagement":"e","session":1,"type":"session_ended"}"#;
+        assert_eq!(read_as(ended, EventType::SessionMissed), None);
+        assert_eq!(Event::from_json(ended).map(|event| event.event_type()), Ok(EventType::SessionEnded));
+        // A key that only ends in `type` makes a guess that the reader refuses.
+        let fooling = r#"{"actor":"ann","at":"2026-01-01T09:00:00Z","engagement":"e","x\"type":"coach_assigned"}"#;
+        assert_eq!(type_named_last(fooling), Some(EventType::CoachAssigned));
+        assert_eq!(read_in_one_pass(fooling), None);
+        assert_eq!(codes(fooling), [Code::InvalidEvent]);
+        // A script step's fields wait for its `session` and `step`; other orders are not guessed.
+        let step = r#"{"actor":"c","at":"2026-01-01T09:00:00Z","engagement":"e","mood":"ok","session":1,"step":"check_in","type":"script_step"}"#;
+        assert_eq!(type_named_last(step), None);
+        assert!(read_in_one_pass(step).is_some());
+        assert_eq!(type_named_last(&sorted.replace("\"type\":", "\"type\" :")), None);
+        assert_eq!(type_named_last(r#"{"type":"coach_assigned","coach":"kim"}"#), None);
     }
 
     proptest::proptest! {

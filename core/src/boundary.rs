@@ -172,11 +172,9 @@ pub fn parse_phase(name: &str) -> Result<crate::model::PartnershipPhase, Boundar
 
 /// Reads a calendar date written `YYYY-MM-DD`, as the dates in events are read.
 pub fn parse_date(text: &str) -> Result<NaiveDate, BoundaryError> {
-    // The same parser as an event's dates (no format string: chrono's format-string
-    // machinery would add about 10 KB to the WebAssembly module for this one call).
-    text.parse::<NaiveDate>().map_err(|error| {
-        BoundaryError::invalid_argument(format!("`{text}` is not a date written YYYY-MM-DD ({error})"))
-    })
+    // The same reading as an event's dates.
+    crate::event::calendar_date(text)
+        .ok_or_else(|| BoundaryError::invalid_argument(format!("`{text}` is not a date written YYYY-MM-DD")))
 }
 
 /// Reads size caps written as a JSON object, such as `{"max_text_chars": 1000}`; a cap left

@@ -192,6 +192,31 @@ proptest! {
         prop_assert_eq!(ours.ok(), chrono.ok(), "{}", text);
     }
 
+    /// A calendar date is read only when written `YYYY-MM-DD` (contract section 2, the
+    /// schema's pattern), and then as chrono reads it: the same date, or refused alike for a
+    /// date that does not exist. Unpadded parts, signs, spaces and other separators, which
+    /// chrono's own reading takes, are refused.
+    #[test]
+    fn dates_read_as_chrono_reads_them_when_written_yyyy_mm_dd(
+        year in 0..=9999u32,
+        month in 0..=99u32,
+        day in 0..=99u32,
+        padded in any::<bool>(),
+        replaced in proptest::option::of((0..10usize, prop_oneof![Just(b' '), Just(b'+'), Just(b'/'), Just(b'9'), Just(b'-')])),
+    ) {
+        let mut text = if padded { format!("{year:04}-{month:02}-{day:02}") } else { format!("{year}-{month}-{day}") }.into_bytes();
+        if let Some((index, byte)) = replaced {
+            if let Some(slot) = text.get_mut(index) {
+                *slot = byte;
+            }
+        }
+        let text = String::from_utf8(text).unwrap();
+        let written_yyyy_mm_dd = text.len() == 10
+            && text.bytes().enumerate().all(|(index, byte)| if index == 4 || index == 7 { byte == b'-' } else { byte.is_ascii_digit() });
+        let expected = if written_yyyy_mm_dd { text.parse::<chrono::NaiveDate>().ok() } else { None };
+        prop_assert_eq!(coachflow::boundary::parse_date(&text).ok(), expected, "{}", text);
+    }
+
     /// A timestamp is written as chrono writes it (RFC 3339, `Z` for UTC, fractions only
     /// when there are any), whether or not it is the whole-second UTC shape that is written
     /// without chrono: years past 9999 and before 0, leap seconds, offsets and fractions

@@ -563,6 +563,15 @@ def confidentiality():
                                 rejected(k, "actor_not_permitted")],
                       requirements={"coaching": {"unmet": ["too_few_goals"]}}))
 
+    log = Log().to_goal_setting().goal_meeting()
+    meeting_day = (log.clock - dt.timedelta(hours=1)).date()
+    wrong = [log.add(COACH, "confidentiality_agreed", reviewed_on=spelling, limits=["risk_of_harm"])
+             for spelling in (f"{meeting_day.year}-{meeting_day.month}-{meeting_day.day}", "+" + meeting_day.isoformat(),
+                              meeting_day.isoformat() + " ", meeting_day.isoformat() + "T00:00:00Z")]
+    log.add(COACH, "confidentiality_agreed", reviewed_on=meeting_day.isoformat(), limits=["risk_of_harm"])
+    out.append(vector("L2: a date is written exactly YYYY-MM-DD", ["L2", "F2"], log,
+                      rejected=[rejected(index, "invalid_event") for index in wrong]))
+
     log = Log().to_goal_setting()
     i = log.add(COACH, "disclosure_recorded", to="HR", limit="risk_of_harm", summary="x")
     log.goal_meeting()

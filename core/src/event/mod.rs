@@ -53,16 +53,12 @@ impl Timestamp {
     /// second or an impossible date included, which chrono then reads or refuses. The
     /// property test `whole_seconds_utc_read_as_chrono_reads_them` holds the two together.
     fn parse_whole_seconds_utc(text: &str) -> Option<Timestamp> {
-        let bytes: [u8; 20] = text.as_bytes().try_into().ok()?;
-        let [y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1, s2, b'Z'] = bytes
-        else {
+        let date = calendar_date(text.get(..10)?)?;
+        let bytes: [u8; 10] = text.as_bytes().get(10..)?.try_into().ok()?;
+        let [b'T', h1, h2, b':', mi1, mi2, b':', s1, s2, b'Z'] = bytes else {
             return None;
         };
-        let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
-        let two = |tens: u8, ones: u8| Some(digit(tens)? * 10 + digit(ones)?);
-        let year = i32::try_from(two(y1, y2)? * 100 + two(y3, y4)?).ok()?;
-        let date = NaiveDate::from_ymd_opt(year, two(mo1, mo2)?, two(d1, d2)?)?;
-        let time = date.and_hms_opt(two(h1, h2)?, two(mi1, mi2)?, two(s1, s2)?)?;
+        let time = date.and_hms_opt(two_digits(h1, h2)?, two_digits(mi1, mi2)?, two_digits(s1, s2)?)?;
         Some(Timestamp(time.and_utc().fixed_offset()))
     }
 
@@ -119,6 +115,54 @@ impl Serialize for Timestamp {
             None => serializer.collect_str(self),
         }
     }
+}
+
+/// A number written with two ASCII digits.
+fn two_digits(tens: u8, ones: u8) -> Option<u32> {
+    let digit = |byte: u8| byte.is_ascii_digit().then(|| u32::from(byte - b'0'));
+    Some(digit(tens)? * 10 + digit(ones)?)
+}
+
+/// Reads a calendar date written `YYYY-MM-DD` (contract section 2), the one form the event
+/// schema allows; `None` for any other text and for a date that does not exist. (chrono's
+/// own reading also takes `2026-3-2`, `+2026-03-02` and spaces around the parts, and its
+/// general parser is about 10 KB of the WebAssembly module.)
+pub(crate) fn calendar_date(text: &str) -> Option<NaiveDate> {
+    let bytes: [u8; 10] = text.as_bytes().try_into().ok()?;
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = bytes else {
+        return None;
+    };
+    let year = i32::try_from(two_digits(y1, y2)? * 100 + two_digits(y3, y4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, two_digits(m1, m2)?, two_digits(d1, d2)?)
+}
+
+/// A calendar date as an event holds it, read by [`calendar_date`].
+struct CalendarDate(NaiveDate);
+
+impl<'de> Deserialize<'de> for CalendarDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CalendarDate, D::Error> {
+        struct DateVisitor;
+        impl Visitor<'_> for DateVisitor {
+            type Value = CalendarDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date written YYYY-MM-DD")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<CalendarDate, E> {
+                calendar_date(text).map(CalendarDate).ok_or_else(|| E::custom("not a date written YYYY-MM-DD"))
+            }
+        }
+        deserializer.deserialize_str(DateVisitor)
+    }
+}
+
+/// Reads a payload's date field ([`calendar_date`]).
+pub(crate) fn read_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    CalendarDate::deserialize(deserializer).map(|date| date.0)
+}
+
+/// Reads a payload's optional date field ([`calendar_date`]); `null` is no date.
+pub(crate) fn read_optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    Option::<CalendarDate>::deserialize(deserializer).map(|date| date.map(|date| date.0))
 }
 
 impl<'de> Deserialize<'de> for Timestamp {
@@ -496,6 +540,29 @@ mod tests {
         for name in near_misses {
             assert_eq!(EventType::from_name(name), None, "{name:?}");
         }
+    }
+
+    #[test]
+    fn a_date_is_read_only_when_written_yyyy_mm_dd_and_a_refusal_does_not_quote_it() {
+        let agreed = |date: &str| {
+            format!(r#"{{{BASE},"type":"confidentiality_agreed","reviewed_on":"{date}","limits":["risk_of_harm"]}}"#)
+        };
+        assert!(Event::from_json(&agreed("2026-03-02")).is_ok());
+        for date in ["2026-3-2", "+2026-03-02", " 2026-03-02", "2026-03-02T09:00:00Z", "2026-02-30", "02/03/2026"] {
+            let rejection = Event::from_json(&agreed(date)).unwrap_err();
+            assert_eq!(rejection.codes(), [Code::InvalidEvent], "{date}");
+            let message = &rejection.violations[0].message;
+            assert!(message.contains("reviewed_on") && message.contains("YYYY-MM-DD"), "{message}");
+            assert!(!message.contains(date.trim()), "{message}");
+        }
+        let step = |due: &str| {
+            format!(
+                r#"{{{BASE},"type":"script_step","session":1,"step":"action_commitment","actions":[{{"id":"a1","description":"d","due":{due}}}]}}"#
+            )
+        };
+        assert!(Event::from_json(&step(r#""2026-01-09""#)).is_ok());
+        assert!(Event::from_json(&step("null")).is_ok());
+        assert_eq!(codes(&step(r#""2026-1-9""#)), [Code::InvalidEvent]);
     }
 
     #[test]

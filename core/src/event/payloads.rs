@@ -1,9 +1,11 @@
 //! One payload type per event type, the [`EventType`] list, and the decoding of each
 //! payload from its fields. A payload is declared once, with `payload!`: its struct, its
-//! decoder, its size measurement and its field list ([`FieldSpec`]) all come from that.
+//! decoder, its size measurement and its field list ([`FieldSpec`]) all come from that. A
+//! field read by a function of its own names it after its type (`due: NaiveDate =
+//! "read_optional_date"`).
 
 use super::decode::{Fields, Key, Payload};
-use super::{TextList, Timestamp};
+use super::{read_date, read_optional_date, TextList, Timestamp};
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::model::{
     BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, Policy, RaterGroup, Role,
@@ -16,15 +18,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 macro_rules! payload {
-    ($(#[$doc:meta])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty, )* } $( optional { $( $(#[doc = $odoc:literal])* $ofield:ident : $oty:ty, )* } )?) => {
+    ($(#[$doc:meta])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $read:literal)?, )* } $( optional { $( $(#[doc = $odoc:literal])* $ofield:ident : $oty:ty $(= $oread:literal)?, )* } )?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
-            $( $(#[doc = $fdoc])* pub $field: $ty, )*
+            $( $(#[doc = $fdoc])* $(#[serde(deserialize_with = $read)])? pub $field: $ty, )*
             $($(
                 $(#[doc = $odoc])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
+                $(#[serde(deserialize_with = $oread)])?
                 pub $ofield: Option<$oty>,
             )*)?
         }
@@ -100,7 +103,7 @@ payload! {
 }
 payload! {
     /// `confidentiality_agreed` (F1, F2).
-    ConfidentialityAgreed { /** Date of the three-way meeting where it was reviewed. */ reviewed_on: NaiveDate, /** The stated limits. */ limits: TextList, }
+    ConfidentialityAgreed { /** Date of the three-way meeting where it was reviewed. */ reviewed_on: NaiveDate = "read_date", /** The stated limits. */ limits: TextList, }
 }
 payload! {
     /// `goal_agreed` (G1).
@@ -245,7 +248,7 @@ payload! {
 payload! {
     /// One action a coachee commits to.
     ActionItem { /** Action id, unique in the engagement. */ id: String, /** The action. */ description: String, }
-    optional { /** Due date. */ due: NaiveDate, }
+    optional { /** Due date. */ due: NaiveDate = "read_optional_date", }
 }
 payload! {
     /// Fields of the `action_commitment` step.

@@ -32,6 +32,7 @@
 //! | `codes` | [`Code`], every stable rule code |
 //! | `rules` | [`Rule`], every rule by reference, with its section, summary and codes |
 //! | `finding` | [`Finding`] and [`Rejection`] |
+//! | `id` | [`Id`], an engagement or participant id kept in place when short |
 //! | `measure` | measuring texts and lists against size caps |
 //! | `model` | roles, stages, meeting kinds, outcomes, the [`Policy`] and the built-in script |
 //! | `event` | the envelope, the payloads, the decoder |
@@ -56,6 +57,7 @@ mod engine;
 mod event_log;
 mod explain;
 mod finding;
+mod id;
 mod limits;
 mod measure;
 mod metrics;
@@ -84,6 +86,7 @@ pub use event::{Event, EventBody, EventType, FieldSpec, Timestamp};
 pub use event_log::EventLog;
 pub use explain::{Visibility, VisibilityReason};
 pub use finding::{Finding, Rejection};
+pub use id::Id;
 pub use limits::Limits;
 pub use metrics::{Metrics, METRICS_COLUMNS};
 pub use model::{

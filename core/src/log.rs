@@ -9,13 +9,12 @@ use crate::codes::Code;
 use crate::engine::Engagement;
 use crate::event::Event;
 use crate::finding::{Finding, Rejection};
+use crate::id::Id;
 use crate::limits::Limits;
 use crate::model::Stage;
 use crate::rules::Rule;
 use serde::{Deserialize, Serialize};
-use std::borrow::Borrow;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::io::{self, BufRead, Read};
 
 /// One line of a log that could not be applied.
@@ -60,8 +59,10 @@ pub struct LogReplay {
 #[derive(Debug)]
 pub struct LogReplayer {
     replay: LogReplay,
-    /// Where each engagement id is in `replay.engagements`.
-    positions: HashMap<PositionKey, usize, foldhash::fast::RandomState>,
+    /// Where each engagement id is in `replay.engagements`. A short id's bytes sit in the
+    /// table itself ([`Id`]): a `String` key was one more cold cache line per line read when
+    /// thousands of engagements interleave.
+    positions: HashMap<Id, usize, foldhash::fast::RandomState>,
     limits: Limits,
     /// Whether engagements keep their events and their records' texts (a validation-only
     /// reader counts the events and keeps only what the rules read).
@@ -143,7 +144,7 @@ impl LogReplayer {
             }
             None => {
                 let position = self.replay.engagements.len();
-                self.positions.insert(PositionKey::new(&event.engagement), position);
+                self.positions.insert(Id::from(&event.engagement), position);
                 let engagement = Engagement::new(event.engagement.clone()).with_limits(self.limits);
                 self.replay.engagements.push(if self.keep_logs { engagement } else { engagement.validating_only() });
                 position
@@ -165,59 +166,6 @@ impl LogReplayer {
         self.replay.problems.push(LogProblem { line: self.replay.lines, engagement, violations: rejection.violations });
     }
 }
-
-/// An engagement id as a key of [`LogReplayer`]'s positions: a short id's bytes sit in the
-/// table itself. Looking up a `String` key compared the id with bytes elsewhere on the heap,
-/// one more cold cache line per line read when thousands of engagements interleave (an
-/// eighth of single-thread replay's time in a profile, `docs/decisions.md`, "Eighth round").
-#[derive(Debug)]
-enum PositionKey {
-    /// An id of at most [`PositionKey::SHORT`] bytes: its length and its bytes.
-    Short(u8, [u8; PositionKey::SHORT]),
-    /// A longer id.
-    Long(Box<[u8]>),
-}
-
-impl PositionKey {
-    /// The longest id kept in the table itself.
-    const SHORT: usize = 30;
-
-    fn new(id: &str) -> PositionKey {
-        let bytes = id.as_bytes();
-        let mut short = [0; PositionKey::SHORT];
-        match (short.get_mut(..bytes.len()), u8::try_from(bytes.len())) {
-            (Some(room), Ok(length)) => {
-                room.copy_from_slice(bytes);
-                PositionKey::Short(length, short)
-            }
-            _ => PositionKey::Long(bytes.into()),
-        }
-    }
-}
-
-impl Borrow<[u8]> for PositionKey {
-    fn borrow(&self) -> &[u8] {
-        match self {
-            PositionKey::Short(length, bytes) => bytes.get(..usize::from(*length)).unwrap_or_default(),
-            PositionKey::Long(bytes) => bytes,
-        }
-    }
-}
-
-// Hashed and compared as its bytes, as `Borrow<[u8]>` requires.
-impl Hash for PositionKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        Borrow::<[u8]>::borrow(self).hash(state);
-    }
-}
-
-impl PartialEq for PositionKey {
-    fn eq(&self, other: &PositionKey) -> bool {
-        Borrow::<[u8]>::borrow(self) == Borrow::<[u8]>::borrow(other)
-    }
-}
-
-impl Eq for PositionKey {}
 
 /// The engagement id of a line that did not parse as an event, when it has one.
 fn engagement_of(line: &str) -> Option<String> {
@@ -697,10 +645,10 @@ mod tests {
 
     #[test]
     fn engagement_ids_around_the_inline_key_length_stay_apart() {
-        // Ids of 28 to 31 bytes (the table itself holds up to 30) that differ only in their
-        // last byte, some ending in a multi-byte character, some a prefix of others: kept in
-        // the table or on the heap, each finds its own engagement.
-        let stem = "x".repeat(PositionKey::SHORT - 2);
+        // Ids around the length an `Id` holds in place that differ only in their last byte,
+        // some ending in a multi-byte character, some a prefix of others: kept in the table
+        // or on the heap, each finds its own engagement.
+        let stem = "x".repeat(Id::INLINE - 2);
         let ids: Vec<String> =
             ["", "a", "b", "ab", "ac", "abc", "abd", "é", "éa"].iter().map(|extra| format!("{stem}{extra}")).collect();
         let opened = |id: &str| {

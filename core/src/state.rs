@@ -4,6 +4,7 @@
 //! They are the full, unfiltered record: never hand them to a participant directly.
 
 use crate::event::{ActionItem, PhaseChecks, TextList, Timestamp};
+use crate::id::Id;
 use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, RaterGroup, Role, Stage};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -15,27 +16,27 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Participants {
     /// The coachee.
-    pub coachee: String,
+    pub coachee: Id,
     /// The supervisor (sponsor).
-    pub supervisor: String,
+    pub supervisor: Id,
     /// The current coach, once assigned.
-    pub coach: Option<String>,
+    pub coach: Option<Id>,
     /// Programme admins.
-    pub program_admins: Vec<String>,
+    pub program_admins: Vec<Id>,
     /// Coaches replaced earlier; no longer participants.
-    pub former_coaches: Vec<String>,
+    pub former_coaches: Vec<Id>,
 }
 
 impl Participants {
     /// The role of a current participant.
     pub fn role_of(&self, id: &str) -> Option<Role> {
-        if id == self.coachee {
+        if self.coachee == id {
             Some(Role::Coachee)
-        } else if id == self.supervisor {
+        } else if self.supervisor == id {
             Some(Role::Supervisor)
-        } else if self.coach.as_deref() == Some(id) {
+        } else if self.coach.as_ref().is_some_and(|coach| *coach == id) {
             Some(Role::Coach)
-        } else if self.program_admins.iter().any(|admin| admin == id) {
+        } else if self.program_admins.iter().any(|admin| *admin == id) {
             Some(Role::ProgramAdmin)
         } else {
             None
@@ -47,8 +48,8 @@ impl Participants {
         match role {
             Role::Coachee => vec![self.coachee.as_str()],
             Role::Supervisor => vec![self.supervisor.as_str()],
-            Role::Coach => self.coach.as_deref().into_iter().collect(),
-            Role::ProgramAdmin => self.program_admins.iter().map(String::as_str).collect(),
+            Role::Coach => self.coach.iter().map(Id::as_str).collect(),
+            Role::ProgramAdmin => self.program_admins.iter().map(Id::as_str).collect(),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::codes::Code;
 use crate::engine::Engagement;
 use crate::event::{StepFields, TextList, Timestamp};
 use crate::finding::Finding;
+use crate::id::Id;
 use crate::model::{BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, Role, Stage};
 use crate::record::RecordRef;
 use crate::rules::Rule;
@@ -91,9 +92,9 @@ pub struct ParticipantsView<'a> {
     /// Coach.
     pub coach: Option<&'a str>,
     /// Programme admins.
-    pub program_admins: &'a [String],
+    pub program_admins: &'a [Id],
     /// Coaches who were replaced.
-    pub former_coaches: &'a [String],
+    pub former_coaches: &'a [Id],
 }
 
 /// A meeting as everyone sees it.

@@ -42,6 +42,7 @@ use crate::codes::Code;
 use crate::event::{Event, EventBody, EventType, StepContent, StepFields, Timestamp};
 use crate::event_log::EventLog;
 use crate::finding::{Finding, Rejection};
+use crate::id::Id;
 use crate::limits::Limits;
 use crate::model::{Policy, Role, Stage};
 use crate::rules::Rule;
@@ -132,7 +133,7 @@ pub(super) fn keep<T>(records: &mut Vec<T>, record: T) {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Engagement {
-    id: String,
+    id: Id,
     opened: bool,
     policy: Policy,
     stage: Stage,
@@ -176,7 +177,7 @@ impl Engagement {
     /// An engagement with this id and no events yet. Its first event must be `engagement_opened`.
     pub fn new(id: impl Into<String>) -> Engagement {
         Engagement {
-            id: id.into(),
+            id: Id::from(&id.into()),
             opened: false,
             policy: Policy::default(),
             stage: Stage::PreWork,
@@ -560,7 +561,7 @@ impl Engagement {
 
     /// L2 (the event's own engagement), L3 (`seq`) and L4 (`at`): where the event goes in the log.
     fn check_order(&self, event: &Event, verdict: &mut Verdict) {
-        if !self.id.is_empty() && event.engagement != self.id {
+        if !self.id.as_bytes().is_empty() && self.id != event.engagement {
             verdict.fail(
                 Code::InvalidEvent,
                 Rule::L2,
@@ -659,7 +660,7 @@ impl Engagement {
         }
         match &event.body {
             EventBody::EngagementOpened(opened) => self.fold_opening(&event.engagement, opened, at),
-            EventBody::CoachAssigned(assigned) => self.participants.coach = Some(assigned.coach.clone()),
+            EventBody::CoachAssigned(assigned) => self.participants.coach = Some(Id::from(&assigned.coach)),
             EventBody::CoachReplaced(replaced) => self.fold_coach_replaced(replaced, at),
             EventBody::OrientationCompleted => {
                 self.orientation_completed_at.get_or_insert(at);

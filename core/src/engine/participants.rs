@@ -5,6 +5,7 @@ use super::{keep, Engagement, Verdict};
 use crate::codes::Code;
 use crate::event::{CoachAssigned, CoachReplaced, EngagementOpened, Event, Timestamp, MAX_PARTICIPANT_ID_CHARS};
 use crate::finding::Finding;
+use crate::id::Id;
 use crate::model::Role;
 use crate::rules::Rule;
 use crate::state::{CoachChange, Participants};
@@ -108,14 +109,14 @@ impl Engagement {
 
     pub(super) fn fold_opening(&mut self, engagement: &str, opened: &EngagementOpened, at: Timestamp) {
         self.opened = true;
-        if self.id.is_empty() {
-            self.id = engagement.to_owned();
+        if self.id.as_bytes().is_empty() {
+            self.id = Id::from(engagement);
         }
         self.participants = Participants {
-            coachee: opened.coachee.clone(),
-            supervisor: opened.supervisor.clone(),
-            coach: opened.coach.clone(),
-            program_admins: opened.program_admins.clone().unwrap_or_default(),
+            coachee: Id::from(&opened.coachee),
+            supervisor: Id::from(&opened.supervisor),
+            coach: opened.coach.as_ref().map(Id::from),
+            program_admins: opened.program_admins.as_deref().unwrap_or_default().iter().map(Id::from).collect(),
             former_coaches: Vec::new(),
         };
         self.policy = opened.policy.clone().unwrap_or_default();
@@ -153,10 +154,11 @@ impl Engagement {
 
     pub(super) fn fold_coach_replaced(&mut self, replaced: &CoachReplaced, at: Timestamp) {
         let reason = self.unjudged(|| replaced.reason.clone());
-        if let Some(former) = self.participants.coach.replace(replaced.coach.clone()) {
+        if let Some(former) = self.participants.coach.replace(Id::from(&replaced.coach)) {
             self.participants.former_coaches.retain(|id| *id != replaced.coach);
-            keep(&mut self.participants.former_coaches, former.clone());
-            keep(&mut self.coach_changes, CoachChange { former, new: replaced.coach.clone(), reason, at });
+            let change = CoachChange { former: former.to_string(), new: replaced.coach.clone(), reason, at };
+            keep(&mut self.participants.former_coaches, former);
+            keep(&mut self.coach_changes, change);
         }
     }
 

@@ -663,6 +663,8 @@ pub(crate) const fn name_slot(name: &[u8]) -> usize {
 /// the next free one (for [`EventType::from_name`]); built when the crate is compiled.
 #[allow(clippy::indexing_slicing, reason = "evaluated at compile time: an index out of range fails the build")]
 const EVENT_TYPES_BY_HASH: [Option<EventType>; NAME_SLOTS] = {
+    // A free slot always remains, so that a search for an unknown name ends.
+    assert!(EventType::ALL.len() < NAME_SLOTS, "more event types than NAME_SLOTS can hold");
     let mut table = [None; NAME_SLOTS];
     let mut index = 0;
     while index < EventType::ALL.len() {

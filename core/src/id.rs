@@ -161,8 +161,7 @@ impl Serialize for Id {
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Id, D::Error> {
-        // Through `Cow`, so that a text the parser can lend is not copied twice.
-        std::borrow::Cow::<'de, str>::deserialize(deserializer).map(|text| Id::from(text.as_ref()))
+        String::deserialize(deserializer).map(|text| Id::from(&text))
     }
 }
 

@@ -4,7 +4,7 @@ use crate::codes::Code;
 use crate::finding::Finding;
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::rules::Rule;
-use serde::{Deserialize, Serialize};
+use serde::{de, Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -12,7 +12,7 @@ use std::fmt;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $text:literal, )* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $( $(#[$vdoc])* $variant, )*
@@ -34,6 +34,17 @@ macro_rules! vocabulary {
             }
         }
 
+        /// Read from its spelling only, a JSON text (serde's derived reading of an enum
+        /// would also take `{"coach": null}`, which the event schema refuses), through one
+        /// reader that every vocabulary shares ([`read_name`]).
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                const NAMES: &[&str] = &[ $( $text, )* ];
+                let index = read_name(deserializer, NAMES)?;
+                $name::ALL.get(index).copied().ok_or_else(|| de::Error::custom("a name out of its vocabulary"))
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = UnknownName;
             fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -44,6 +55,29 @@ macro_rules! vocabulary {
             }
         }
     };
+}
+
+/// Reads one of `names` and gives its position in them: a text that is not one of them is
+/// an unknown variant, anything but a text a wrong type.
+fn read_name<'de, D: de::Deserializer<'de>>(
+    deserializer: D,
+    names: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    struct NameVisitor(&'static [&'static str]);
+    impl de::Visitor<'_> for NameVisitor {
+        type Value = usize;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("one of ")?;
+            for (index, name) in self.0.iter().enumerate() {
+                write!(f, "{}`{name}`", if index == 0 { "" } else { ", " })?;
+            }
+            Ok(())
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<usize, E> {
+            self.0.iter().position(|name| *name == text).ok_or_else(|| E::unknown_variant(text, self.0))
+        }
+    }
+    deserializer.deserialize_str(NameVisitor(names))
 }
 
 /// A name that is not in one of the closed vocabularies (stage, role, ...).

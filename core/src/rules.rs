@@ -54,7 +54,7 @@ macro_rules! rules {
 
 rules! {
     L1 = "L1", section "2", "`schema`, when present, is a version this library reads (1 or 2)", [UnsupportedSchema],
-    L2 = "L2", section "2", "an event is a well-formed JSON object of known fields of the right types (dates written exactly `YYYY-MM-DD`), for its own engagement", [InvalidEvent],
+    L2 = "L2", section "2", "an event is a well-formed JSON object of known fields of the right types (dates written exactly `YYYY-MM-DD`, names as texts, objects as objects), for its own engagement", [InvalidEvent],
     L3 = "L3", section "2", "`seq` is exactly one more than the previous event's (or absent, and then assigned)", [SequenceGap, DuplicateSeq],
     L4 = "L4", section "2", "`at` never goes back in time within an engagement", [TimeWentBackwards],
     L5 = "L5", section "2", "the actor is a current participant whose role may record the event type", [NotAParticipant, ActorNotPermitted],

@@ -189,6 +189,22 @@ def envelope():
     out.append(vector("a type that is not a text is invalid_event, even an object or list naming a type", ["L2"], log,
                       rejected=[rejected(i, "invalid_event"), rejected(j, "invalid_event"), rejected(k, "invalid_event")]))
 
+    log = Log().to_coaching()
+    i = log.add(COACH, "meeting_scheduled", meeting="m-x", kind={"midpoint_check_in": None}, starts_at=log.later(2))
+    j = log.add(COACH, "meeting_scheduled", meeting="m-x", kind=["midpoint_check_in"], starts_at=log.later(2))
+    log.add(COACH, "meeting_scheduled", meeting="m-x", kind="midpoint_check_in", starts_at=log.later(2))
+    log.add(COACH, "session_scheduled", session=1, starts_at=log.later(1))
+    log.wait(1)
+    log.add(COACH, "session_started", session=1, attendees=[COACHEE, COACH])
+    k = log.add(COACHEE, "script_step", session=1, step="action_commitment", actions=[["a1", "d"]])
+    log.add(COACHEE, "script_step", session=1, step="action_commitment", actions=[{"id": "a1", "description": "d"}])
+    log.add(COACH, "session_ended", session=1)
+    l = log.add(COACH, "partnership_reviewed", session=1, phases=[True, True, True, True, True])
+    m = log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES, signals=[{"led_instead_of_followed": None}])
+    log.add(COACH, "partnership_reviewed", session=1, phases=ALL_PHASES, signals=["led_instead_of_followed"])
+    out.append(vector("L2: a name from a closed list is a text, and a payload's object is an object, never a list", ["L2"], log,
+                      rejected=[exactly(index, "invalid_event") for index in (i, j, k, l, m)]))
+
     log = Log()
     i = log.raw({"engagement": ENG, "seq": 5, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})
     j = log.raw({"engagement": ENG, "seq": 1, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})

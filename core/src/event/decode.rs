@@ -233,10 +233,56 @@ impl<'de, A: MapAccess<'de>> Deserializer<'de> for Fields<'_, 'de, A> {
     }
 }
 
-/// Reading of a payload from the fields of an event object that are not envelope fields.
+/// Reading of a payload from the fields of an event object that are not envelope fields
+/// ([`Fields`]), or from a JSON object of its own.
 pub(crate) trait Payload: Sized {
     /// Reads the payload from its fields; an error stops the read.
-    fn read<'de, A: MapAccess<'de>>(fields: Fields<'_, 'de, A>) -> Result<Self, A::Error>;
+    fn read<'de, A: MapAccess<'de>>(fields: A) -> Result<Self, A::Error>;
+}
+
+/// The position in `names` of the next field's name; `None` when there are no more fields,
+/// and an error naming the field when it is not one of `names`.
+#[inline]
+pub(crate) fn next_field<'de, A: MapAccess<'de>>(
+    fields: &mut A,
+    names: &'static [&'static str],
+) -> Result<Option<usize>, A::Error> {
+    fields.next_key_seed(FieldName(names))
+}
+
+/// Reads a field's name as its position in the names it is one of.
+struct FieldName(&'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for FieldName {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FieldName {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<usize, E> {
+        self.0.iter().position(|known| *known == name).ok_or_else(|| E::unknown_field(name, self.0))
+    }
+}
+
+/// Reads the value of the field `name` into `slot`, which must still be empty: a field
+/// given twice is an error.
+#[inline]
+pub(crate) fn read_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    fields: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(fields.next_value()?);
+    Ok(())
 }
 
 /// The envelope of an event read in one pass, each field typed as it is read. Anything

@@ -137,7 +137,13 @@ pub(crate) fn calendar_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// A calendar date as an event holds it, read by [`calendar_date`].
-struct CalendarDate(NaiveDate);
+pub(crate) struct CalendarDate(NaiveDate);
+
+impl From<CalendarDate> for NaiveDate {
+    fn from(date: CalendarDate) -> NaiveDate {
+        date.0
+    }
+}
 
 impl<'de> Deserialize<'de> for CalendarDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CalendarDate, D::Error> {
@@ -153,16 +159,6 @@ impl<'de> Deserialize<'de> for CalendarDate {
         }
         deserializer.deserialize_str(DateVisitor)
     }
-}
-
-/// Reads a payload's date field ([`calendar_date`]).
-pub(crate) fn read_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-    CalendarDate::deserialize(deserializer).map(|date| date.0)
-}
-
-/// Reads a payload's optional date field ([`calendar_date`]); `null` is no date.
-pub(crate) fn read_optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
-    Option::<CalendarDate>::deserialize(deserializer).map(|date| date.map(|date| date.0))
 }
 
 impl<'de> Deserialize<'de> for Timestamp {

@@ -1,12 +1,12 @@
 //! One payload type per event type, the [`EventType`] list, and the decoding of each
 //! payload from its fields. A payload is declared once, with `payload!`: its struct, its
 //! decoder, its size measurement and its field list ([`FieldSpec`]) all come from that. A
-//! field read by a function of its own names it after its type (`due: NaiveDate =
-//! "read_optional_date"`).
+//! field read as another type that converts into its own names that type after its own
+//! (`due: NaiveDate = CalendarDate`).
 
-use super::decode::{Fields, Key, Payload};
-use super::{read_date, read_optional_date, TextList, Timestamp};
-use crate::measure::{nothing_to_measure, Measured, Meter};
+use super::decode::{next_field, read_once, Fields, Key, Payload};
+use super::{CalendarDate, TextList, Timestamp};
+use crate::measure::{Measured, Meter};
 use crate::model::{
     BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, Policy, RaterGroup, Role,
 };
@@ -18,23 +18,48 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 macro_rules! payload {
-    ($(#[$doc:meta])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $read:literal)?, )* } $( optional { $( $(#[doc = $odoc:literal])* $ofield:ident : $oty:ty $(= $oread:literal)?, )* } )?) => {
+    ($(#[$doc:meta])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $read:ty)?, )* } $( optional { $( $(#[doc = $odoc:literal])* $ofield:ident : $oty:ty $(= $oread:ty)?, )* } )?) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         pub struct $name {
-            $( $(#[doc = $fdoc])* $(#[serde(deserialize_with = $read)])? pub $field: $ty, )*
+            $( $(#[doc = $fdoc])* pub $field: $ty, )*
             $($(
                 $(#[doc = $odoc])*
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                $(#[serde(deserialize_with = $oread)])?
+                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $ofield: Option<$oty>,
             )*)?
         }
 
         impl Payload for $name {
-            fn read<'de, A: MapAccess<'de>>(fields: Fields<'_, 'de, A>) -> Result<Self, A::Error> {
-                Self::deserialize(fields)
+            // One loop over the fields, matched by position in `NAMES`: the finding of a
+            // field and the checks for a repeated or unknown one are shared by every
+            // payload (`next_field`, `read_once`), where serde's derived reader is a
+            // visitor of its own for each payload (about 1.5 KB of the WebAssembly module
+            // apiece).
+            fn read<'de, A: MapAccess<'de>>(mut fields: A) -> Result<Self, A::Error> {
+                #[allow(non_camel_case_types, reason = "one variant per field, named as the field")]
+                enum Field { $( $field, )* $($( $ofield, )*)? }
+                const NAMES: &[&str] = &[ $( stringify!($field), )* $($( stringify!($ofield), )*)? ];
+                const ORDER: &[Field] = &[ $( Field::$field, )* $($( Field::$ofield, )*)? ];
+                $( let mut $field: Option<read_as!($ty $(, $read)?)> = None; )*
+                $($( let mut $ofield: Option<Option<read_as!($oty $(, $oread)?)>> = None; )*)?
+                while let Some(index) = next_field(&mut fields, NAMES)? {
+                    match ORDER.get(index) {
+                        $( Some(Field::$field) => read_once(&mut fields, &mut $field, stringify!($field))?, )*
+                        $($( Some(Field::$ofield) => read_once(&mut fields, &mut $ofield, stringify!($ofield))?, )*)?
+                        None => {}
+                    }
+                }
+                Ok($name {
+                    $( $field: <$ty>::from($field.ok_or_else(|| de::Error::missing_field(stringify!($field)))?), )*
+                    $($( $ofield: $ofield.flatten().map(<$oty>::from), )*)?
+                })
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(PayloadVisitor(std::marker::PhantomData))
             }
         }
 
@@ -53,6 +78,31 @@ macro_rules! payload {
             ];
         }
     };
+}
+
+/// The type a payload field is read as: its own, or the one named after `=`, which
+/// converts into it.
+macro_rules! read_as {
+    ($ty:ty) => {
+        $ty
+    };
+    ($ty:ty, $read:ty) => {
+        $read
+    };
+}
+
+/// Reads a payload from a JSON object of its fields (a payload inside another, such as an
+/// action of `action_commitment`).
+struct PayloadVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Payload> de::Visitor<'de> for PayloadVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(map)
+    }
 }
 
 /// One payload field of an event type, as declared: what type generators for other
@@ -103,7 +153,7 @@ payload! {
 }
 payload! {
     /// `confidentiality_agreed` (F1, F2).
-    ConfidentialityAgreed { /** Date of the three-way meeting where it was reviewed. */ reviewed_on: NaiveDate = "read_date", /** The stated limits. */ limits: TextList, }
+    ConfidentialityAgreed { /** Date of the three-way meeting where it was reviewed. */ reviewed_on: NaiveDate = CalendarDate, /** The stated limits. */ limits: TextList, }
 }
 payload! {
     /// `goal_agreed` (G1).
@@ -165,24 +215,12 @@ payload! {
     /// `survey_closed`: a 360 survey takes no more responses, and its results are shown (R3).
     SurveyClosed { /** Survey id. */ survey: String, }
 }
-/// The five phases of a session as `partnership_reviewed` judges them: each named exactly
-/// once, `true` when the coach partnered in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhaseChecks {
-    /// Agreeing how to work together today.
-    pub opening: bool,
-    /// Checking in on progress.
-    pub checking_in: bool,
-    /// Letting the coachee make their own meaning.
-    pub meaning_making: bool,
-    /// Planning the coachee's actions.
-    pub action_planning: bool,
-    /// Closing the conversation.
-    pub closing: bool,
+payload! {
+    /// The five phases of a session as `partnership_reviewed` judges them: each named exactly
+    /// once, `true` when the coach partnered in it.
+    #[derive(Copy, Eq)]
+    PhaseChecks { /** Agreeing how to work together today. */ opening: bool, /** Checking in on progress. */ checking_in: bool, /** Letting the coachee make their own meaning. */ meaning_making: bool, /** Planning the coachee's actions. */ action_planning: bool, /** Closing the conversation. */ closing: bool, }
 }
-
-nothing_to_measure!(PhaseChecks);
 
 payload! {
     /// `partnership_reviewed`: the coach's own review of how they partnered in a session that
@@ -248,7 +286,7 @@ payload! {
 payload! {
     /// One action a coachee commits to.
     ActionItem { /** Action id, unique in the engagement. */ id: String, /** The action. */ description: String, }
-    optional { /** Due date. */ due: NaiveDate = "read_optional_date", }
+    optional { /** Due date. */ due: NaiveDate = CalendarDate, }
 }
 payload! {
     /// Fields of the `action_commitment` step.
@@ -536,7 +574,7 @@ impl fmt::Display for EventType {
 
 impl Payload for ScriptStep {
     /// `session` and `step` come first (the step names the fields that follow).
-    fn read<'de, A: MapAccess<'de>>(mut fields: Fields<'_, 'de, A>) -> Result<ScriptStep, A::Error> {
+    fn read<'de, A: MapAccess<'de>>(mut fields: A) -> Result<ScriptStep, A::Error> {
         let custom = |message: &str| <A::Error as de::Error>::custom(message);
         let (mut session, mut step) = (None, None);
         while session.is_none() || step.is_none() {
@@ -563,10 +601,7 @@ impl Payload for ScriptStep {
 impl StepContent {
     /// Reads the fields of the step named `step`: a built-in step's own, or a programme
     /// step's `fields` object.
-    pub(crate) fn read<'de, A: MapAccess<'de>>(
-        step: &str,
-        fields: Fields<'_, 'de, A>,
-    ) -> Result<StepContent, A::Error> {
+    pub(crate) fn read<'de, A: MapAccess<'de>>(step: &str, fields: A) -> Result<StepContent, A::Error> {
         Ok(match step.parse::<BuiltinStep>() {
             Ok(BuiltinStep::CheckIn) => StepContent::CheckIn(CheckIn::read(fields)?),
             Ok(BuiltinStep::SessionGoal) => StepContent::SessionGoal(SessionGoal::read(fields)?),
@@ -583,7 +618,9 @@ impl StepContent {
                     #[serde(default)]
                     fields: Map<String, Value>,
                 }
-                StepContent::Custom { fields: CustomFields::deserialize(fields)?.fields }
+                StepContent::Custom {
+                    fields: CustomFields::deserialize(de::value::MapAccessDeserializer::new(fields))?.fields,
+                }
             }
         })
     }

@@ -25,7 +25,6 @@ use crate::finding::Finding;
 use crate::model::{RaterGroup, Role};
 use crate::record::RecordRef;
 use crate::views::SharedRecords;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// What a hidden text reads as in a redacted log.
 pub const REDACTED_TEXT: &str = "[redacted]";
@@ -69,6 +68,9 @@ enum IdKind {
 }
 
 impl IdKind {
+    /// The number of kinds.
+    const COUNT: usize = 5;
+
     fn prefix(self) -> &'static str {
         match self {
             IdKind::Goal => "goal",
@@ -83,13 +85,31 @@ impl IdKind {
 struct Redactor<'a> {
     engagement: &'a Engagement,
     role: Role,
-    /// The ids of each kind the viewer's view shows; `None` when it shows every one.
-    shown: BTreeMap<IdKind, Option<BTreeSet<String>>>,
-    /// Every id of each kind the engagement holds, so that no pseudonym equals a real id.
-    real: BTreeMap<IdKind, BTreeSet<String>>,
-    pseudonyms: BTreeMap<(IdKind, String), String>,
+    /// The ids of each kind (by [`IdKind`]'s position) the viewer's view shows, sorted;
+    /// `None` when it shows every one.
+    shown: [Option<Vec<String>>; IdKind::COUNT],
+    /// Every id of each kind the engagement holds, sorted, so that no pseudonym equals a
+    /// real id.
+    real: [Vec<String>; IdKind::COUNT],
+    /// Each pseudonym given, sorted by kind and scoped id. (Sorted lists rather than maps:
+    /// a redacted log holds a few hundred ids at most, and each map type is about 4 KB of
+    /// the WebAssembly module.)
+    pseudonyms: Vec<(IdKind, String, String)>,
     /// The limits of the confidentiality agreement in force at the event being redacted.
     limits: Vec<String>,
+}
+
+/// The ids, sorted and each once, for [`contains`].
+fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut ids: Vec<String> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Whether the sorted `ids` hold `id`.
+fn contains(ids: &[String], id: &str) -> bool {
+    ids.binary_search_by(|probe| probe.as_str().cmp(id)).is_ok()
 }
 
 impl<'a> Redactor<'a> {
@@ -97,7 +117,7 @@ impl<'a> Redactor<'a> {
         let sees_all = matches!(role, Role::Coachee | Role::Coach);
         let administers_surveys = matches!(role, Role::Coach | Role::ProgramAdmin);
         let shared = if sees_all { SharedRecords::default() } else { engagement.shared_with(role) };
-        let mut shared_actions: BTreeSet<String> = shared.actions.iter().map(|action| action.id.to_owned()).collect();
+        let mut shared_actions: Vec<String> = shared.actions.iter().map(|action| action.id.to_owned()).collect();
         for step in shared.sessions.iter().flat_map(|session| &session.steps) {
             match step.content.decode() {
                 Some(StepContent::ActionCommitment(commitment)) => {
@@ -109,27 +129,25 @@ impl<'a> Redactor<'a> {
                 _ => {}
             }
         }
-        let all_or = |all: bool, some: BTreeSet<String>| if all { None } else { Some(some) };
-        let shown = BTreeMap::from([
-            (IdKind::Goal, all_or(role != Role::ProgramAdmin, BTreeSet::new())),
-            (IdKind::Action, all_or(sees_all, shared_actions)),
-            (IdKind::Assessment, all_or(sees_all, shared.assessments.iter().map(|a| a.id.clone()).collect())),
-            (
-                IdKind::Survey,
-                all_or(sees_all || administers_surveys, shared.surveys.iter().map(|s| s.survey.clone()).collect()),
-            ),
+        let all_or = |all: bool, some: Vec<String>| if all { None } else { Some(sorted(some)) };
+        // In the order of `IdKind`.
+        let shown = [
+            all_or(role != Role::ProgramAdmin, Vec::new()),
+            all_or(sees_all, shared_actions),
+            all_or(sees_all, shared.assessments.iter().map(|a| a.id.clone()).collect()),
+            all_or(sees_all || administers_surveys, shared.surveys.iter().map(|s| s.survey.clone()).collect()),
             // Survey administrators learn whether a rater answered by recording responses
             // (docs/decisions.md, issue 13); nobody else has rater ids.
-            (IdKind::Rater, all_or(administers_surveys, BTreeSet::new())),
-        ]);
-        let real = BTreeMap::from([
-            (IdKind::Goal, engagement.goals().iter().map(|goal| goal.id.clone()).collect()),
-            (IdKind::Action, engagement.actions().iter().map(|action| action.item.id.clone()).collect()),
-            (IdKind::Assessment, engagement.assessments().iter().map(|a| a.id.clone()).collect()),
-            (IdKind::Survey, engagement.rater_responses().iter().map(|r| r.survey.clone()).collect()),
-            (IdKind::Rater, engagement.rater_responses().iter().map(|r| r.rater.clone()).collect()),
-        ]);
-        Redactor { engagement, role, shown, real, pseudonyms: BTreeMap::new(), limits: Vec::new() }
+            all_or(administers_surveys, Vec::new()),
+        ];
+        let real = [
+            sorted(engagement.goals().iter().map(|goal| goal.id.clone())),
+            sorted(engagement.actions().iter().map(|action| action.item.id.clone())),
+            sorted(engagement.assessments().iter().map(|a| a.id.clone())),
+            sorted(engagement.rater_responses().iter().map(|r| r.survey.clone())),
+            sorted(engagement.rater_responses().iter().map(|r| r.rater.clone())),
+        ];
+        Redactor { engagement, role, shown, real, pseudonyms: Vec::new(), limits: Vec::new() }
     }
 
     fn sees_all(&self) -> bool {
@@ -140,23 +158,29 @@ impl<'a> Redactor<'a> {
     /// A rater gets one pseudonym per survey (`scope`), so that the answers one person gave
     /// to two surveys cannot be linked; other ids get one per engagement.
     fn id(&mut self, kind: IdKind, id: &str, scope: &str) -> String {
-        if self.shown.get(&kind).is_some_and(|shown| shown.as_ref().is_none_or(|ids| ids.contains(id))) {
+        if self.shown.get(kind as usize).is_some_and(|shown| shown.as_ref().is_none_or(|ids| contains(ids, id))) {
             return id.to_owned();
         }
-        let key = (kind, format!("{scope}\u{0}{id}"));
-        if let Some(pseudonym) = self.pseudonyms.get(&key) {
-            return pseudonym.clone();
-        }
-        let taken = self.pseudonyms.keys().filter(|(other, _)| *other == kind).count();
-        let real = self.real.get(&kind);
+        let scoped = format!("{scope}\u{0}{id}");
+        let place = self
+            .pseudonyms
+            .binary_search_by(|(other, other_id, _)| (*other, other_id.as_str()).cmp(&(kind, scoped.as_str())));
+        let place = match place {
+            Ok(found) => {
+                return self.pseudonyms.get(found).map(|(_, _, pseudonym)| pseudonym.clone()).unwrap_or_default()
+            }
+            Err(place) => place,
+        };
+        let taken = self.pseudonyms.iter().filter(|(other, _, _)| *other == kind).count();
+        let real = self.real.get(kind as usize);
         let pseudonym = (taken + 1..)
             .map(|number| format!("{}-{number}", kind.prefix()))
             .find(|candidate| {
-                real.is_none_or(|ids| !ids.contains(candidate))
-                    && !self.pseudonyms.values().any(|used| used == candidate)
+                real.is_none_or(|ids| !contains(ids, candidate))
+                    && !self.pseudonyms.iter().any(|(_, _, used)| used == candidate)
             })
             .unwrap_or_default();
-        self.pseudonyms.insert(key, pseudonym.clone());
+        self.pseudonyms.insert(place, (kind, scoped, pseudonym.clone()));
         pseudonym
     }
 

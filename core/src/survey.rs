@@ -154,12 +154,19 @@ pub fn aggregate_survey(survey: &str, responses: &[&RaterResponse], min_raters: 
 }
 
 fn group_scores(group: &str, members: &[&RaterResponse], min_answers: usize) -> GroupScores {
-    let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    // Each item's sum and number of answers, sorted by item.
+    let mut sums: Vec<(&str, f64, usize)> = Vec::new();
     for response in members {
         for (item, score) in &response.scores {
-            let entry = sums.entry(item.clone()).or_insert((0.0, 0));
-            entry.0 += score;
-            entry.1 += 1;
+            match sums.binary_search_by(|(known, _, _)| (*known).cmp(item.as_str())) {
+                Ok(found) => {
+                    if let Some((_, sum, count)) = sums.get_mut(found) {
+                        *sum += score;
+                        *count += 1;
+                    }
+                }
+                Err(place) => sums.insert(place, (item, *score, 1)),
+            }
         }
     }
     GroupScores {
@@ -167,8 +174,8 @@ fn group_scores(group: &str, members: &[&RaterResponse], min_answers: usize) -> 
         responses: members.len(),
         scores: sums
             .into_iter()
-            .filter(|(_, (_, count))| *count >= min_answers)
-            .map(|(item, (sum, count))| (item, sum / count as f64))
+            .filter(|(_, _, count)| *count >= min_answers)
+            .map(|(item, sum, count)| (item.to_owned(), sum / count as f64))
             .collect(),
     }
 }

@@ -12,8 +12,7 @@ use std::fmt;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $text:literal, )* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
             $( $(#[$vdoc])* $variant, )*
         }
@@ -31,6 +30,13 @@ macro_rules! vocabulary {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// Written as its spelling ([`as_str`](Self::as_str)).
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
 
@@ -206,7 +212,6 @@ vocabulary! {
     /// Who a 360 rater is relative to the coachee (R0).
     RaterGroup {
         /// The coachee rating themselves.
-        #[serde(rename = "self")]
         SelfRating = "self",
         /// The coachee's manager.
         Manager = "manager",

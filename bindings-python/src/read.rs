@@ -155,17 +155,6 @@ impl<'de> Deserializer<'de> for Value<'de, '_> {
         }
     }
 
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        // A unit variant, written as its name; anything else goes through the text path.
-        let text = self.object().cast::<PyString>().map_err(|_| refused())?;
-        visitor.visit_enum(text.to_str().map_err(|_| refused())?.into_deserializer())
-    }
-
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_newtype_struct(self)
     }
@@ -174,7 +163,7 @@ impl<'de> Deserializer<'de> for Value<'de, '_> {
     // path would refuse an event holding a value JSON cannot hold, wherever it is.
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

@@ -42,7 +42,7 @@ macro_rules! vocabulary {
 
         /// Read from its spelling only, a JSON text (serde's derived reading of an enum
         /// would also take `{"coach": null}`, which the event schema refuses), through one
-        /// reader that every vocabulary shares ([`read_name`]).
+        /// reader that every vocabulary shares (`read_name`).
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
                 const NAMES: &[&str] = &[ $( $text, )* ];

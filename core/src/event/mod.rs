@@ -230,23 +230,40 @@ nothing_to_measure!(Timestamp);
 /// assert_eq!(event.event_type(), EventType::OrientationCompleted);
 /// assert_eq!(event.to_json(), r#"{"engagement":"eng-7","seq":3,"at":"2026-02-02T15:00:00Z","actor":"ann","type":"orientation_completed"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// The engagement id.
     pub engagement: String,
     /// 1-based position in the engagement; `None` lets `apply` assign it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
     /// When the event happened.
     pub at: Timestamp,
     /// The participant who records it.
     pub actor: String,
     /// The type and its payload.
-    #[serde(flatten)]
     pub body: EventBody,
     /// Caller data, kept in the log, never interpreted, never shown in a view.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<Map<String, Value>>,
+}
+
+/// One object: the envelope, `type`, the payload's fields, then `meta`; `seq` and `meta`
+/// only when present (the canonical order of `to_json`).
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("engagement", &self.engagement)?;
+        if let Some(seq) = self.seq {
+            map.serialize_entry("seq", &seq)?;
+        }
+        map.serialize_entry("at", &self.at)?;
+        map.serialize_entry("actor", &self.actor)?;
+        self.body.write_fields(&mut map)?;
+        if let Some(meta) = &self.meta {
+            map.serialize_entry("meta", meta)?;
+        }
+        map.end()
+    }
 }
 
 impl Event {

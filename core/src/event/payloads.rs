@@ -12,6 +12,7 @@ use crate::model::{
 };
 use chrono::NaiveDate;
 use serde::de::{self, MapAccess};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -20,12 +21,11 @@ use std::fmt;
 macro_rules! payload {
     ($(#[$doc:meta])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $read:ty)?, )* } $( optional { $( $(#[doc = $odoc:literal])* $ofield:ident : $oty:ty $(= $oread:ty)?, )* } )?) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
             $( $(#[doc = $fdoc])* pub $field: $ty, )*
             $($(
                 $(#[doc = $odoc])*
-                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $ofield: Option<$oty>,
             )*)?
         }
@@ -54,6 +54,29 @@ macro_rules! payload {
                     $( $field: <$ty>::from($field.ok_or_else(|| de::Error::missing_field(stringify!($field)))?), )*
                     $($( $ofield: $ofield.flatten().map(<$oty>::from), )*)?
                 })
+            }
+        }
+
+        impl $name {
+            /// Writes the payload's fields as entries of an event's object; an optional
+            /// field left out is not written.
+            pub(crate) fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                $( map.serialize_entry(stringify!($field), &self.$field)?; )*
+                $($(
+                    if let Some(value) = &self.$ofield {
+                        map.serialize_entry(stringify!($ofield), value)?;
+                    }
+                )*)?
+                Ok(())
+            }
+        }
+
+        /// An object of the fields, as an event holds them.
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                self.write_fields(&mut map)?;
+                map.end()
             }
         }
 
@@ -348,6 +371,25 @@ pub struct ScriptStep {
     pub content: StepContent,
 }
 
+impl ScriptStep {
+    /// Writes `session`, `step` and the step's own fields as entries of an event's object.
+    pub(crate) fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("session", &self.session)?;
+        map.serialize_entry("step", &self.step)?;
+        match &self.content {
+            StepContent::CheckIn(content) => content.write_fields(map),
+            StepContent::SessionGoal(content) => content.write_fields(map),
+            StepContent::AssignmentReview(content) => content.write_fields(map),
+            StepContent::Coaching(content) => content.write_fields(map),
+            StepContent::ActionCommitment(content) => content.write_fields(map),
+            StepContent::KeyOutcomes(content) => content.write_fields(map),
+            StepContent::NextAssignment(content) => content.write_fields(map),
+            StepContent::SessionFeedback(content) => content.write_fields(map),
+            StepContent::Custom { fields } => map.serialize_entry("fields", fields),
+        }
+    }
+}
+
 impl Measured for ScriptStep {
     fn measure(&self, meter: &mut Meter) {
         meter.field("step", &self.step);
@@ -423,9 +465,9 @@ macro_rules! event_types {
             }
         }
 
-        /// The payload of an event, one variant per [`EventType`].
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(tag = "type", rename_all = "snake_case")]
+        /// The payload of an event, one variant per [`EventType`]. It is written as an
+        /// object of its `type` and its fields.
+        #[derive(Debug, Clone, PartialEq)]
         pub enum EventBody {
             $( $(#[doc = $doc])* $variant $( ($payload) )?, )*
         }
@@ -434,6 +476,23 @@ macro_rules! event_types {
             /// This payload's event type.
             pub fn event_type(&self) -> EventType {
                 match self { $( EventBody::$variant { .. } => EventType::$variant, )* }
+            }
+
+            /// Writes `type` and the payload's fields as entries of an event's object.
+            // Written by hand rather than by serde's `tag` and `flatten`, whose wrappers
+            // made a second copy of every payload's writer (about 9 KB of the WebAssembly
+            // module); the text is the same.
+            pub(crate) fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                map.serialize_entry("type", self.event_type().as_str())?;
+                match self { $( EventBody::$variant { .. } => write_variant!(self, map, $variant $(, $payload)?), )* }
+            }
+        }
+
+        impl Serialize for EventBody {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                self.write_fields(&mut map)?;
+                map.end()
             }
         }
 
@@ -468,6 +527,18 @@ macro_rules! measure_variant {
     ($body:ident, $meter:ident, $variant:ident, $payload:ty) => {
         if let EventBody::$variant(payload) = $body {
             payload.measure($meter)
+        }
+    };
+}
+
+macro_rules! write_variant {
+    ($body:ident, $map:ident, $variant:ident) => {
+        Ok(())
+    };
+    ($body:ident, $map:ident, $variant:ident, $payload:ty) => {
+        match $body {
+            EventBody::$variant(payload) => payload.write_fields($map),
+            _ => Ok(()),
         }
     };
 }

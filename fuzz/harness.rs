@@ -318,7 +318,7 @@ fn value_for(name: &str, rust_type: &str, choice: &Choice) -> Value {
         (_, "RaterGroup") => json!(pick(RaterGroup::ALL, index).map(|group| group.as_str())),
         (_, "EngagementLevel") => json!(pick(EngagementLevel::ALL, index).map(|level| level.as_str())),
         (_, "TextList") => json!([format!("{name} {index}")]),
-        (_, "BTreeMap<String, f64>") => json!({ "clarity": f64::from(index % 5) + 0.5, "trust": 4 }),
+        (_, "Scores") => json!({ "clarity": f64::from(index % 5) + 0.5, "trust": 4 }),
         (_, "Map<String, Value>") => json!({ "score": index, "band": "high" }),
         (_, "Policy") => json!({ "sessions": 1 + index % 8 }),
         (_, "PhaseChecks") => json!({ "opening": index % 2 == 0, "checking_in": true, "meaning_making": index % 3 == 0,

@@ -72,7 +72,7 @@ fn typescript_type(rust_type: &str) -> &'static str {
         "Vec<String>" => "string[]",
         "bool" => "boolean",
         "u8" | "u32" | "f64" => "number",
-        "BTreeMap<String, f64>" => "Record<string, number>",
+        "Scores" => "Record<string, number>",
         "Map<String, Value>" => "Record<string, unknown>",
         "Vec<ActionItem>" => "ActionItem[]",
         "PhaseChecks" => "PhaseChecks",

@@ -38,7 +38,7 @@ fn json_type(rust_type: &str) -> Option<String> {
         "bool" => "`true` or `false`".into(),
         "u8" | "u32" => "whole number".into(),
         "f64" => "number".into(),
-        "BTreeMap<String, f64>" => "object of numbers".into(),
+        "Scores" => "object of numbers".into(),
         "Map<String, Value>" => "object".into(),
         "Vec<ActionItem>" => "list of `{id, description, due}` objects".into(),
         "PhaseChecks" => "object naming each of `opening`, `checking_in`, `meaning_making`, `action_planning`, `closing` once, with `true` or `false`".into(),

@@ -6,7 +6,6 @@ use crate::finding::Finding;
 use crate::rules::Rule;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// A `limit_exceeded` finding (rule H1).
 pub(crate) fn exceeded(message: String) -> Finding {
@@ -116,13 +115,6 @@ impl Measured for Map<String, Value> {
             meter.text(key);
             value.measure(meter);
         }
-    }
-}
-
-impl Measured for BTreeMap<String, f64> {
-    fn measure(&self, meter: &mut Meter) {
-        meter.list(self.len());
-        self.keys().for_each(|key| meter.text(key));
     }
 }
 

@@ -19,7 +19,7 @@
 use crate::engine::Engagement;
 use crate::event::{
     ActionItem, AssignmentReview, CheckIn, CoachingStep, Event, EventBody, KeyOutcomes, NextAssignment, PhaseChecks,
-    ScriptStep, SessionFeedback, SessionGoal, StepContent, TextList,
+    Scores, ScriptStep, SessionFeedback, SessionGoal, StepContent, TextList,
 };
 use crate::finding::Finding;
 use crate::model::{RaterGroup, Role};
@@ -289,7 +289,7 @@ impl<'a> Redactor<'a> {
                 feedback.survey = self.id(IdKind::Survey, &survey, "");
                 feedback.rater = self.id(IdKind::Rater, &feedback.rater, &survey);
                 feedback.group = RaterGroup::Other;
-                feedback.scores.clear();
+                feedback.scores = Scores::default();
                 feedback.comment = None;
             }
             EventBody::SurveyClosed(closed) => closed.survey = self.id(IdKind::Survey, &closed.survey, ""),

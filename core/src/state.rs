@@ -3,14 +3,13 @@
 //! These are plain data, readable by anyone holding the [`Engagement`](crate::Engagement).
 //! They are the full, unfiltered record: never hand them to a participant directly.
 
-use crate::event::{ActionItem, PhaseChecks, TextList, Timestamp};
+use crate::event::{ActionItem, PhaseChecks, Scores, TextList, Timestamp};
 use crate::id::Id;
 use crate::model::{EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, RaterGroup, Role, Stage};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// Who takes part in an engagement.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -297,7 +296,7 @@ pub struct RaterResponse {
     /// The rater's group.
     pub group: RaterGroup,
     /// Scores by name.
-    pub scores: BTreeMap<String, f64>,
+    pub scores: Scores,
     /// Comment.
     pub comment: Option<String>,
     /// When.

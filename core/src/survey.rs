@@ -10,10 +10,10 @@
 //!   many responded.
 
 use crate::engine::Engagement;
+use crate::event::Scores;
 use crate::model::RaterGroup;
 use crate::state::RaterResponse;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One 360 survey as a view shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,7 +44,7 @@ pub struct GroupScores {
     /// Responses in the group.
     pub responses: usize,
     /// Mean score per item, for items enough of the group's raters answered.
-    pub scores: BTreeMap<String, f64>,
+    pub scores: Scores,
 }
 
 impl Engagement {
@@ -157,15 +157,15 @@ fn group_scores(group: &str, members: &[&RaterResponse], min_answers: usize) -> 
     // Each item's sum and number of answers, sorted by item.
     let mut sums: Vec<(&str, f64, usize)> = Vec::new();
     for response in members {
-        for (item, score) in &response.scores {
-            match sums.binary_search_by(|(known, _, _)| (*known).cmp(item.as_str())) {
+        for (item, score) in response.scores.iter() {
+            match sums.binary_search_by(|(known, _, _)| (*known).cmp(item)) {
                 Ok(found) => {
                     if let Some((_, sum, count)) = sums.get_mut(found) {
                         *sum += score;
                         *count += 1;
                     }
                 }
-                Err(place) => sums.insert(place, (item, *score, 1)),
+                Err(place) => sums.insert(place, (item, score, 1)),
             }
         }
     }

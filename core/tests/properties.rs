@@ -217,6 +217,25 @@ proptest! {
         prop_assert_eq!(coachflow::boundary::parse_date(&text).ok(), expected, "{}", text);
     }
 
+    /// `Scores` reads, keeps and writes a JSON object of numbers as a `BTreeMap` does: the
+    /// same items in the same order, the last score of a name given twice, and the same
+    /// text written.
+    #[test]
+    fn scores_behave_as_a_map_of_names(
+        items in proptest::collection::vec(("[a-d]{0,3}", (-4000..4000i32).prop_map(|n| f64::from(n) / 4.0)), 0..12),
+    ) {
+        let text = format!("{{{}}}", items.iter().map(|(name, score)| format!("{}:{score}", Value::from(name.as_str()))).collect::<Vec<_>>().join(","));
+        let scores: coachflow::event::Scores = serde_json::from_str(&text).unwrap();
+        let map: std::collections::BTreeMap<String, f64> = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(scores.iter().map(|(name, score)| (name.to_owned(), score)).collect::<Vec<_>>(), map.clone().into_iter().collect::<Vec<_>>());
+        prop_assert_eq!(serde_json::to_string(&scores).unwrap(), serde_json::to_string(&map).unwrap());
+        for (name, _) in &items {
+            prop_assert_eq!(scores.get(name), map.get(name).copied());
+        }
+        let collected: coachflow::event::Scores = items.iter().cloned().collect();
+        prop_assert_eq!(collected, scores);
+    }
+
     /// A timestamp is written as chrono writes it (RFC 3339, `Z` for UTC, fractions only
     /// when there are any), whether or not it is the whole-second UTC shape that is written
     /// without chrono: years past 9999 and before 0, leap seconds, offsets and fractions

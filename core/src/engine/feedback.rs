@@ -38,7 +38,7 @@ impl Engagement {
                 format!("this rater already answered survey {}", feedback.survey),
             );
         }
-        if feedback.scores.values().any(|score| !score.is_finite()) {
+        if feedback.scores.iter().any(|(_, score)| !score.is_finite()) {
             verdict.fail(Code::InvalidEvent, Rule::L2, "scores must be finite numbers");
         }
         if self.is_survey_closed(&feedback.survey) {

@@ -190,7 +190,7 @@ fn field_schema(owner: &str, field: &FieldSpec) -> Value {
         (_, _, "Vec<String>") => json!({"type": "array", "items": {"type": "string"}}),
         (_, _, "bool") => json!({"type": "boolean"}),
         (_, _, "f64") => json!({"type": "number"}),
-        (_, _, "BTreeMap<String, f64>") => json!({"type": "object", "additionalProperties": {"type": "number"}}),
+        (_, _, "Scores") => json!({"type": "object", "additionalProperties": {"type": "number"}}),
         (_, _, "Map<String, Value>") => json!({"type": "object"}),
         (_, _, "Vec<ActionItem>") => json!({"type": "array", "items": {"$ref": "#/$defs/action_item"}}),
         (_, _, "PhaseChecks") => {

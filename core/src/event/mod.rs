@@ -220,6 +220,108 @@ impl Measured for TextList {
 
 nothing_to_measure!(Timestamp);
 
+/// Numeric scores by item name (a rater's answers, a rater group's averages), written as a
+/// JSON object of numbers. Kept as a list sorted by name, each name once; a name given twice
+/// keeps its last score, as a JSON object read into a map does.
+///
+/// ```
+/// use coachflow::event::Scores;
+/// let scores: Scores = serde_json::from_str(r#"{"trust": 4, "clarity": 3.5, "trust": 5}"#).unwrap();
+/// assert_eq!(scores.get("trust"), Some(5.0));
+/// assert_eq!(scores.iter().map(|(item, _)| item).collect::<Vec<_>>(), ["clarity", "trust"]);
+/// assert_eq!(serde_json::to_string(&scores).unwrap(), r#"{"clarity":3.5,"trust":5.0}"#);
+/// ```
+//
+// A list rather than a `BTreeMap`: a rater answers a handful of items, and the map's code
+// (insertion, search, iteration, freeing) was about 10 KB of the WebAssembly module.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scores(Vec<(String, f64)>);
+
+impl Scores {
+    /// The score of `item`, if it has one.
+    pub fn get(&self, item: &str) -> Option<f64> {
+        self.place(item).ok().and_then(|found| self.0.get(found)).map(|(_, score)| *score)
+    }
+
+    /// Each item and its score, in the order of the item names.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, f64)> + '_ {
+        self.0.iter().map(|(item, score)| (item.as_str(), *score))
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no scores.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sets the score of `item`, replacing the one it had.
+    pub fn insert(&mut self, item: String, score: f64) {
+        match self.place(&item) {
+            Ok(found) => {
+                if let Some((_, old)) = self.0.get_mut(found) {
+                    *old = score;
+                }
+            }
+            Err(place) => self.0.insert(place, (item, score)),
+        }
+    }
+
+    /// Where `item` is, or where it would go.
+    fn place(&self, item: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(known, _)| known.as_str().cmp(item))
+    }
+}
+
+impl FromIterator<(String, f64)> for Scores {
+    fn from_iter<I: IntoIterator<Item = (String, f64)>>(items: I) -> Scores {
+        let mut scores = Scores::default();
+        items.into_iter().for_each(|(item, score)| scores.insert(item, score));
+        scores
+    }
+}
+
+impl Serialize for Scores {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (item, score) in &self.0 {
+            map.serialize_entry(item, score)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Scores {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Scores, D::Error> {
+        struct ScoresVisitor;
+        impl<'de> Visitor<'de> for ScoresVisitor {
+            type Value = Scores;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of numbers")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Scores, A::Error> {
+                let mut scores = Scores::default();
+                while let Some((item, score)) = map.next_entry::<String, f64>()? {
+                    scores.insert(item, score);
+                }
+                Ok(scores)
+            }
+        }
+        deserializer.deserialize_map(ScoresVisitor)
+    }
+}
+
+impl Measured for Scores {
+    fn measure(&self, meter: &mut Meter) {
+        meter.list(self.0.len());
+        self.0.iter().for_each(|(item, _)| meter.text(item));
+    }
+}
+
 /// One event of an engagement's log: the envelope and the payload.
 ///
 /// ```

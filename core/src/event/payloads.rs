@@ -5,7 +5,7 @@
 //! (`due: NaiveDate = CalendarDate`).
 
 use super::decode::{next_field, read_once, Fields, Key, Payload};
-use super::{CalendarDate, TextList, Timestamp};
+use super::{CalendarDate, Scores, TextList, Timestamp};
 use crate::measure::{Measured, Meter};
 use crate::model::{
     BuiltinStep, EngagementLevel, GoalOutcome, MeetingKind, PartneringSignal, Policy, RaterGroup, Role,
@@ -15,7 +15,6 @@ use serde::de::{self, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use std::fmt;
 
 macro_rules! payload {
@@ -231,7 +230,7 @@ payload! {
 }
 payload! {
     /// `rater_feedback_recorded`: one rater's answers to a 360 survey.
-    RaterFeedbackRecorded { /** Survey id. */ survey: String, /** Rater id, never shown. */ rater: String, /** The rater's group. */ group: RaterGroup, /** Scores by name. */ scores: BTreeMap<String, f64>, }
+    RaterFeedbackRecorded { /** Survey id. */ survey: String, /** Rater id, never shown. */ rater: String, /** The rater's group. */ group: RaterGroup, /** Scores by name. */ scores: Scores, }
     optional { /** Free comment, shown unattributed. */ comment: String, }
 }
 payload! {

@@ -1,6 +1,7 @@
-//! One payload type per event type, the [`EventType`] list, and the decoding of each
-//! payload from its fields. A payload is declared once, with `payload!`: its struct, its
-//! decoder, its size measurement and its field list ([`FieldSpec`]) all come from that. A
+//! One payload type per event type, the [`EventType`] list, and the reading and writing of
+//! each payload's fields. A payload is declared once, with `payload!`: its struct, its
+//! reader, its writer, its size measurement and its field list ([`FieldSpec`]) all come
+//! from that. A
 //! field read as another type that converts into its own names that type after its own
 //! (`due: NaiveDate = CalendarDate`).
 

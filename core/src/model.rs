@@ -413,11 +413,20 @@ impl Policy {
             if script.is_empty() {
                 problems.push(Finding::new(Code::InvalidEvent, Rule::P4, "policy.script has no steps"));
             }
-            let mut seen = std::collections::BTreeSet::new();
+            // The names sorted, each once, and whether each was met yet (a sorted list
+            // rather than a set: a set of texts is about 3 KB of the WebAssembly module).
+            let mut names: Vec<String> = script.iter().map(|step| step.name.to_string()).collect();
+            names.sort();
+            names.dedup();
+            let mut met = vec![false; names.len()];
             for step in script {
+                let met_before = match names.binary_search_by(|name| name.as_str().cmp(&step.name)) {
+                    Ok(index) => met.get_mut(index).is_some_and(|met| std::mem::replace(met, true)),
+                    Err(_) => false,
+                };
                 if step.name.trim().is_empty() {
                     problems.push(Finding::new(Code::InvalidEvent, Rule::P4, "a policy.script step has an empty name"));
-                } else if !seen.insert(step.name.as_ref()) {
+                } else if met_before {
                     problems.push(Finding::new(
                         Code::InvalidEvent,
                         Rule::P4,
@@ -479,6 +488,23 @@ mod tests {
         assert!(serde_json::from_str::<Policy>(r#"{"sesions": 3}"#).is_err());
         let policy: Policy = serde_json::from_str(r#"{"sessions": 0, "min_raters": 51}"#).unwrap();
         assert_eq!(policy.problems().len(), 2);
+    }
+
+    #[test]
+    fn a_script_step_named_again_is_reported_at_each_repeat_and_a_blank_name_as_blank() {
+        let step = |name: &str| format!(r#"{{"name": "{name}", "required": true, "owners": ["coach"]}}"#);
+        let script = ["b", "a", "b", " ", "b", " "].map(step).join(",");
+        let policy: Policy = serde_json::from_str(&format!(r#"{{"script": [{script}]}}"#)).unwrap();
+        let messages: Vec<String> = policy.problems().into_iter().map(|problem| problem.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "policy.script names step `b` twice",
+                "a policy.script step has an empty name",
+                "policy.script names step `b` twice",
+                "a policy.script step has an empty name",
+            ]
+        );
     }
 
     #[test]

@@ -277,10 +277,24 @@ impl Scores {
 }
 
 impl FromIterator<(String, f64)> for Scores {
+    /// The scores, sorted by name; a name given twice keeps its last score. The names are
+    /// sorted once, so this is `O(n log n)` whatever their order (inserting one by one into
+    /// the sorted list would be quadratic for a hostile object of many names in reverse).
     fn from_iter<I: IntoIterator<Item = (String, f64)>>(items: I) -> Scores {
-        let mut scores = Scores::default();
-        items.into_iter().for_each(|(item, score)| scores.insert(item, score));
-        scores
+        let items: Vec<(String, f64)> = items.into_iter().collect();
+        // A list of texts, sorted as every other list of texts in the crate is (one copy
+        // of the sort in the WebAssembly module).
+        let mut names: Vec<String> = items.iter().map(|(name, _)| name.clone()).collect();
+        names.sort();
+        names.dedup();
+        let mut scores = vec![0.0; names.len()];
+        for (name, score) in &items {
+            let place = names.binary_search_by(|known| known.as_str().cmp(name));
+            if let Some(slot) = place.ok().and_then(|place| scores.get_mut(place)) {
+                *slot = *score;
+            }
+        }
+        Scores(names.into_iter().zip(scores).collect())
     }
 }
 
@@ -304,11 +318,11 @@ impl<'de> Deserialize<'de> for Scores {
                 f.write_str("an object of numbers")
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Scores, A::Error> {
-                let mut scores = Scores::default();
-                while let Some((item, score)) = map.next_entry::<String, f64>()? {
-                    scores.insert(item, score);
+                let mut items = Vec::new();
+                while let Some(item) = map.next_entry::<String, f64>()? {
+                    items.push(item);
                 }
-                Ok(scores)
+                Ok(items.into_iter().collect())
             }
         }
         deserializer.deserialize_map(ScoresVisitor)

@@ -32,6 +32,7 @@
 //! | `codes` | [`Code`], every stable rule code |
 //! | `rules` | [`Rule`], every rule by reference, with its section, summary and codes |
 //! | `finding` | [`Finding`] and [`Rejection`] |
+//! | `sorted` | lists of texts kept sorted, where a set or map of texts would do |
 //! | `id` | [`Id`], an engagement or participant id kept in place when short |
 //! | `measure` | measuring texts and lists against size caps |
 //! | `model` | roles, stages, meeting kinds, outcomes, the [`Policy`] and the built-in script |
@@ -66,6 +67,7 @@ mod obligations;
 mod record;
 mod redact;
 mod rules;
+mod sorted;
 mod state;
 mod survey;
 mod unicode;

@@ -4,6 +4,7 @@ use crate::codes::Code;
 use crate::finding::Finding;
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::rules::Rule;
+use crate::sorted::{position, sorted_unique};
 use serde::{de, Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -415,15 +416,12 @@ impl Policy {
             }
             // The names sorted, each once, and whether each was met yet (a sorted list
             // rather than a set: a set of texts is about 3 KB of the WebAssembly module).
-            let mut names: Vec<String> = script.iter().map(|step| step.name.to_string()).collect();
-            names.sort();
-            names.dedup();
+            let names = sorted_unique(script.iter().map(|step| step.name.to_string()));
             let mut met = vec![false; names.len()];
             for step in script {
-                let met_before = match names.binary_search_by(|name| name.as_str().cmp(&step.name)) {
-                    Ok(index) => met.get_mut(index).is_some_and(|met| std::mem::replace(met, true)),
-                    Err(_) => false,
-                };
+                let met_before = position(&names, &step.name)
+                    .and_then(|index| met.get_mut(index))
+                    .is_some_and(|met| std::mem::replace(met, true));
                 if step.name.trim().is_empty() {
                     problems.push(Finding::new(Code::InvalidEvent, Rule::P4, "a policy.script step has an empty name"));
                 } else if met_before {

@@ -24,6 +24,7 @@ use crate::event::{
 use crate::finding::Finding;
 use crate::model::{RaterGroup, Role};
 use crate::record::RecordRef;
+use crate::sorted::{position, sorted_unique};
 use crate::views::SharedRecords;
 
 /// What a hidden text reads as in a redacted log.
@@ -99,19 +100,6 @@ struct Redactor<'a> {
     limits: Vec<String>,
 }
 
-/// The ids, sorted and each once, for [`contains`].
-fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut ids: Vec<String> = ids.into_iter().collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-/// Whether the sorted `ids` hold `id`.
-fn contains(ids: &[String], id: &str) -> bool {
-    ids.binary_search_by(|probe| probe.as_str().cmp(id)).is_ok()
-}
-
 impl<'a> Redactor<'a> {
     fn new(engagement: &'a Engagement, role: Role) -> Redactor<'a> {
         let sees_all = matches!(role, Role::Coachee | Role::Coach);
@@ -129,7 +117,7 @@ impl<'a> Redactor<'a> {
                 _ => {}
             }
         }
-        let all_or = |all: bool, some: Vec<String>| if all { None } else { Some(sorted(some)) };
+        let all_or = |all: bool, some: Vec<String>| if all { None } else { Some(sorted_unique(some)) };
         // In the order of `IdKind`.
         let shown = [
             all_or(role != Role::ProgramAdmin, Vec::new()),
@@ -141,11 +129,11 @@ impl<'a> Redactor<'a> {
             all_or(administers_surveys, Vec::new()),
         ];
         let real = [
-            sorted(engagement.goals().iter().map(|goal| goal.id.clone())),
-            sorted(engagement.actions().iter().map(|action| action.item.id.clone())),
-            sorted(engagement.assessments().iter().map(|a| a.id.clone())),
-            sorted(engagement.rater_responses().iter().map(|r| r.survey.clone())),
-            sorted(engagement.rater_responses().iter().map(|r| r.rater.clone())),
+            sorted_unique(engagement.goals().iter().map(|goal| goal.id.clone())),
+            sorted_unique(engagement.actions().iter().map(|action| action.item.id.clone())),
+            sorted_unique(engagement.assessments().iter().map(|a| a.id.clone())),
+            sorted_unique(engagement.rater_responses().iter().map(|r| r.survey.clone())),
+            sorted_unique(engagement.rater_responses().iter().map(|r| r.rater.clone())),
         ];
         Redactor { engagement, role, shown, real, pseudonyms: Vec::new(), limits: Vec::new() }
     }
@@ -158,7 +146,11 @@ impl<'a> Redactor<'a> {
     /// A rater gets one pseudonym per survey (`scope`), so that the answers one person gave
     /// to two surveys cannot be linked; other ids get one per engagement.
     fn id(&mut self, kind: IdKind, id: &str, scope: &str) -> String {
-        if self.shown.get(kind as usize).is_some_and(|shown| shown.as_ref().is_none_or(|ids| contains(ids, id))) {
+        if self
+            .shown
+            .get(kind as usize)
+            .is_some_and(|shown| shown.as_ref().is_none_or(|ids| position(ids, id).is_some()))
+        {
             return id.to_owned();
         }
         let scoped = format!("{scope}\u{0}{id}");
@@ -176,7 +168,7 @@ impl<'a> Redactor<'a> {
         let pseudonym = (taken + 1..)
             .map(|number| format!("{}-{number}", kind.prefix()))
             .find(|candidate| {
-                real.is_none_or(|ids| !contains(ids, candidate))
+                real.is_none_or(|ids| position(ids, candidate).is_none())
                     && !self.pseudonyms.iter().any(|(_, _, used)| used == candidate)
             })
             .unwrap_or_default();

@@ -12,6 +12,7 @@
 use crate::engine::Engagement;
 use crate::event::Scores;
 use crate::model::RaterGroup;
+use crate::sorted::{position, sorted_unique};
 use crate::state::RaterResponse;
 use serde::Serialize;
 
@@ -154,28 +155,28 @@ pub fn aggregate_survey(survey: &str, responses: &[&RaterResponse], min_raters: 
 }
 
 fn group_scores(group: &str, members: &[&RaterResponse], min_answers: usize) -> GroupScores {
-    // Each item's sum and number of answers, sorted by item.
-    let mut sums: Vec<(&str, f64, usize)> = Vec::new();
+    // Every item any member scored, sorted, with its sum and number of answers beside it.
+    let items =
+        sorted_unique(members.iter().flat_map(|response| response.scores.iter().map(|(item, _)| item.to_owned())));
+    let mut sums = vec![(0.0, 0_usize); items.len()];
     for response in members {
         for (item, score) in response.scores.iter() {
-            match sums.binary_search_by(|(known, _, _)| (*known).cmp(item)) {
-                Ok(found) => {
-                    if let Some((_, sum, count)) = sums.get_mut(found) {
-                        *sum += score;
-                        *count += 1;
-                    }
-                }
-                Err(place) => sums.insert(place, (item, score, 1)),
+            if let Some((sum, count)) = position(&items, item).and_then(|place| sums.get_mut(place)) {
+                *sum += score;
+                *count += 1;
             }
         }
     }
     GroupScores {
         group: group.to_owned(),
         responses: members.len(),
-        scores: sums
-            .into_iter()
-            .filter(|(_, _, count)| *count >= min_answers)
-            .map(|(item, sum, count)| (item.to_owned(), sum / count as f64))
-            .collect(),
+        scores: Scores::from_sorted(
+            items
+                .into_iter()
+                .zip(sums)
+                .filter(|(_, (_, count))| *count >= min_answers)
+                .map(|(item, (sum, count))| (item, sum / count as f64))
+                .collect(),
+        ),
     }
 }

@@ -15,6 +15,7 @@ use crate::codes::Code;
 use crate::finding::{Finding, Rejection};
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::rules::Rule;
+use crate::sorted::{position, sorted_unique};
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use decode::{
     decode_collected, describe_json_error, envelope_field, invalid, put_in_reading_order, required, Envelope, Fields,
@@ -270,6 +271,11 @@ impl Scores {
         }
     }
 
+    /// Scores whose names are already sorted and each given once ([`sorted_unique`]).
+    pub(crate) fn from_sorted(items: Vec<(String, f64)>) -> Scores {
+        Scores(items)
+    }
+
     /// Where `item` is, or where it would go.
     fn place(&self, item: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(known, _)| known.as_str().cmp(item))
@@ -282,19 +288,14 @@ impl FromIterator<(String, f64)> for Scores {
     /// the sorted list would be quadratic for a hostile object of many names in reverse).
     fn from_iter<I: IntoIterator<Item = (String, f64)>>(items: I) -> Scores {
         let items: Vec<(String, f64)> = items.into_iter().collect();
-        // A list of texts, sorted as every other list of texts in the crate is (one copy
-        // of the sort in the WebAssembly module).
-        let mut names: Vec<String> = items.iter().map(|(name, _)| name.clone()).collect();
-        names.sort();
-        names.dedup();
+        let names = sorted_unique(items.iter().map(|(name, _)| name.clone()));
         let mut scores = vec![0.0; names.len()];
         for (name, score) in &items {
-            let place = names.binary_search_by(|known| known.as_str().cmp(name));
-            if let Some(slot) = place.ok().and_then(|place| scores.get_mut(place)) {
+            if let Some(slot) = position(&names, name).and_then(|place| scores.get_mut(place)) {
                 *slot = *score;
             }
         }
-        Scores(names.into_iter().zip(scores).collect())
+        Scores::from_sorted(names.into_iter().zip(scores).collect())
     }
 }
 

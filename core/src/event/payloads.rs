@@ -1,9 +1,8 @@
 //! One payload type per event type, the [`EventType`] list, and the reading and writing of
 //! each payload's fields. A payload is declared once, with `payload!`: its struct, its
 //! reader, its writer, its size measurement and its field list ([`FieldSpec`]) all come
-//! from that. A
-//! field read as another type that converts into its own names that type after its own
-//! (`due: NaiveDate = CalendarDate`).
+//! from that. A field read as another type that converts into its own names that type
+//! after its own (`due: NaiveDate = CalendarDate`).
 
 use super::decode::{next_field, read_once, Fields, Key, Payload};
 use super::{CalendarDate, Scores, TextList, Timestamp};
@@ -332,9 +331,9 @@ payload! {
     optional { /** Comment. */ comment: String, }
 }
 
-/// The content of one `script_step`, by step name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+/// The content of one `script_step`, by step name. It is written as an object of the step's
+/// own fields.
+#[derive(Debug, Clone, PartialEq)]
 pub enum StepContent {
     /// `check_in`.
     CheckIn(CheckIn),
@@ -359,24 +358,10 @@ pub enum StepContent {
     },
 }
 
-/// `script_step`: one step of a started session's script.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScriptStep {
-    /// Session number.
-    pub session: u32,
-    /// Step name.
-    pub step: String,
-    /// The step's fields.
-    #[serde(flatten)]
-    pub content: StepContent,
-}
-
-impl ScriptStep {
-    /// Writes `session`, `step` and the step's own fields as entries of an event's object.
+impl StepContent {
+    /// Writes the step's own fields as entries of an object.
     pub(crate) fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        map.serialize_entry("session", &self.session)?;
-        map.serialize_entry("step", &self.step)?;
-        match &self.content {
+        match self {
             StepContent::CheckIn(content) => content.write_fields(map),
             StepContent::SessionGoal(content) => content.write_fields(map),
             StepContent::AssignmentReview(content) => content.write_fields(map),
@@ -387,6 +372,43 @@ impl ScriptStep {
             StepContent::SessionFeedback(content) => content.write_fields(map),
             StepContent::Custom { fields } => map.serialize_entry("fields", fields),
         }
+    }
+}
+
+impl Serialize for StepContent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
+        map.end()
+    }
+}
+
+/// `script_step`: one step of a started session's script. It is written as an object of
+/// `session`, `step` and the step's own fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptStep {
+    /// Session number.
+    pub session: u32,
+    /// Step name.
+    pub step: String,
+    /// The step's fields.
+    pub content: StepContent,
+}
+
+impl ScriptStep {
+    /// Writes `session`, `step` and the step's own fields as entries of an event's object.
+    pub(crate) fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("session", &self.session)?;
+        map.serialize_entry("step", &self.step)?;
+        self.content.write_fields(map)
+    }
+}
+
+impl Serialize for ScriptStep {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
+        map.end()
     }
 }
 

@@ -5,6 +5,8 @@
 //
 // Compared: coachflow's full-rule `check` of a `stage_advanced` and `requirements`, against
 // XState's `snapshot.can` and `transition()` for the same step (coaching -> final_review).
+// A floor is printed beside them: `JSON.stringify` of the event and `TextEncoder.encodeInto`
+// of its text, what handing any event to the module as text costs before it is read.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -88,6 +90,8 @@ function perCall(work, calls = 200_000, rounds = 7) {
   return best; // microseconds
 }
 
+const encoder = new TextEncoder();
+const scratch = new Uint8Array(4096);
 const results = {};
 for (let round = 0; round < 3; round++) { // alternate, so all see the same machine state
   const times = {
@@ -95,6 +99,7 @@ for (let round = 0; round < 3; round++) { // alternate, so all see the same mach
     "coachflow requirements(final_review)": perCall(() => engagement.requirements("final_review")),
     "xstate snapshot.can": perCall(() => snapshot.can(xstateAdvance)),
     "xstate transition()": perCall(() => transition(machine, snapshot, xstateAdvance), 50_000),
+    "floor: stringify + encodeInto": perCall(() => encoder.encodeInto(JSON.stringify(advance), scratch)),
   };
   for (const [name, time] of Object.entries(times)) results[name] = Math.min(results[name] ?? Infinity, time);
 }
@@ -102,4 +107,7 @@ for (const [name, time] of Object.entries(results)) console.log(`${name.padEnd(4
 const check = results["coachflow check(stage_advanced)"];
 console.log(`check / snapshot.can = ${(check / results["xstate snapshot.can"]).toFixed(2)}x (issue 16: at most 5x)`);
 console.log(`check / transition() = ${(check / results["xstate transition()"]).toFixed(2)}x (issue 16: at most 0.2x, 5x faster)`);
+const handing = results["floor: stringify + encodeInto"];
+console.log(`floor: handing the event over as text = ${(handing / results["xstate snapshot.can"]).toFixed(2)}x snapshot.can, ` +
+  `${((100 * handing) / (5 * results["xstate snapshot.can"])).toFixed(0)}% of the 5x budget`);
 console.log(`wasm instantiation (import of the node entry: read, compile, instantiate): ${instantiation.toFixed(1)} ms`);

@@ -4,6 +4,11 @@
 //! replayed with each engagement's lines together, which keeps the engagement being changed
 //! in the processor's cache: the difference is what hopping between engagements costs.
 //!
+//! Two floors are printed beside them: decoding alone (every line into an `Event`, nothing
+//! applied), and how long one load from memory takes when it misses every cache (a chase
+//! through a shuffled 128 MB table), which is what each cold part of an engagement's state
+//! costs when 10,000 engagements interleave.
+//!
 //! Everything is measured in alternating rounds in one process, so all see the same machine
 //! conditions; the medians and their ratios are printed. Set `COACHFLOW_BENCH_ENGAGEMENTS`
 //! for a smaller file and `COACHFLOW_BENCH_ROUNDS` for more rounds.
@@ -29,6 +34,32 @@ fn replay_one_thread(text: &str) -> u64 {
         replayer.push_line(line);
     }
     replayer.finish().events_applied
+}
+
+/// Nanoseconds per load when each load's address comes from the one before, through a
+/// table of `megabytes` shuffled into a single cycle: at 128 MB every load misses the caches.
+fn memory_latency_ns(megabytes: usize, steps: u32) -> f64 {
+    let slots = (megabytes << 20) / std::mem::size_of::<usize>();
+    // Sattolo's shuffle with a xorshift generator gives one cycle through every slot.
+    let mut order: Vec<usize> = (0..slots).collect();
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    for index in (1..slots).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        order.swap(index, (state % index as u64) as usize);
+    }
+    let mut next = vec![0_usize; slots];
+    for (position, &slot) in order.iter().enumerate() {
+        next[slot] = order[(position + 1) % slots];
+    }
+    let mut at = 0;
+    let start = Instant::now();
+    for _ in 0..steps {
+        at = next[at];
+    }
+    black_box(at);
+    start.elapsed().as_secs_f64() * 1e9 / f64::from(steps)
 }
 
 fn main() {
@@ -60,7 +91,7 @@ fn main() {
     assert_eq!(replay_one_thread(&grouped) as usize, lines);
 
     let mut scratch = Vec::new();
-    let mut measured: [Vec<Duration>; 5] = Default::default();
+    let mut measured: [Vec<Duration>; 6] = Default::default();
     for _ in 0..rounds {
         let start = Instant::now();
         black_box(replay_one_thread(black_box(&text)));
@@ -93,8 +124,16 @@ fn main() {
         let start = Instant::now();
         black_box(replay_one_thread(black_box(&grouped)));
         measured[4].push(start.elapsed());
+
+        let start = Instant::now();
+        let mut decoded = 0_u64;
+        for line in black_box(&text).lines() {
+            decoded += u64::from(coachflow::Event::from_json(line).is_ok());
+        }
+        black_box(decoded);
+        measured[5].push(start.elapsed());
     }
-    let [one_thread, threads, serde_value, simd, grouped] =
+    let [one_thread, threads, serde_value, simd, grouped, decode_only] =
         measured.map(|samples| events / median(samples).as_secs_f64());
     println!("coachflow replay, one thread (parse, every rule, fold, keep the log): {one_thread:>10.0} events/s");
     println!("  the same with each engagement's lines together (state in cache):    {grouped:>10.0} events/s");
@@ -108,4 +147,15 @@ fn main() {
         threads / serde_value
     );
     println!("ratio engagements together / serde_json: {:.2}x", grouped / serde_value);
+    println!("floor: decoding alone (each line into an Event, nothing applied):    {decode_only:>10.0} events/s");
+    // What replay may spend on each event beyond decoding it and still keep up with the peer.
+    let left_ns = (1.0 / serde_value - 1.0 / decode_only) * 1e9;
+    let left = if left_ns > 0.0 { format!("{left_ns:.0} ns an event") } else { String::from("nothing") };
+    println!(
+        "floor: decoding alone / serde_json: {:.2}x; to match the peer, the rest of replay gets {left}",
+        decode_only / serde_value
+    );
+    let (megabytes, steps) = if quick { (4, 100_000) } else { (128, 5_000_000) };
+    let latency = memory_latency_ns(megabytes, steps);
+    println!("floor: one load that misses every cache ({megabytes} MB, dependent loads): {latency:.0} ns");
 }

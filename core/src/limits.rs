@@ -16,17 +16,16 @@
 //! assert_eq!((error.index, error.rejection.codes()), (1, vec![Code::LimitExceeded]));
 //! ```
 
-use crate::event::Event;
+use crate::event::{struct_reader, Event};
 use crate::finding::Finding;
 use crate::measure::{exceeded, Measured, Meter};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Size caps. Build one from the defaults and change what you need:
 /// `Limits { max_text_chars: 1_000, ..Limits::default() }`.
 ///
 /// As JSON (the bindings' form) every field is optional and an unknown field is an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Limits {
     /// Longest line of a JSON Lines log, in bytes, line break excluded. Default 1 MiB.
     pub max_line_bytes: usize,
@@ -40,6 +39,16 @@ pub struct Limits {
     pub max_list_items: usize,
     /// Most engagements one log file may open. Default 1,000,000.
     pub max_engagements: usize,
+}
+
+struct_reader! {
+    Limits, defaults {
+        max_line_bytes: usize,
+        max_events_per_engagement: usize,
+        max_text_chars: usize,
+        max_list_items: usize,
+        max_engagements: usize,
+    }
 }
 
 impl Limits {

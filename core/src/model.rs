@@ -1,6 +1,7 @@
 //! The vocabulary of an engagement: roles, stages, meeting kinds, outcomes and the programme policy.
 
 use crate::codes::Code;
+use crate::event::struct_reader;
 use crate::finding::Finding;
 use crate::measure::{nothing_to_measure, Measured, Meter};
 use crate::rules::Rule;
@@ -307,8 +308,7 @@ vocabulary! {
 }
 
 /// One step of a session script (section 5, P4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepDefinition {
     /// The step name used in `script_step.step`.
     pub name: Cow<'static, str>,
@@ -316,6 +316,10 @@ pub struct StepDefinition {
     pub required: bool,
     /// Roles that may record the step.
     pub owners: Cow<'static, [Role]>,
+}
+
+struct_reader! {
+    StepDefinition { name: String, required: bool, owners: Vec<Role> }
 }
 
 const COACHEE_AND_COACH: &[Role] = &[Role::Coachee, Role::Coach];
@@ -340,8 +344,7 @@ pub const DEFAULT_SCRIPT: &[StepDefinition] = &[
 
 /// Programme settings (section 8). Every key has a default; `engagement_opened.policy`
 /// overrides any of them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
     /// Number of coaching sessions (1-52).
     pub sessions: u32,
@@ -364,6 +367,21 @@ pub struct Policy {
     pub script: Option<Vec<StepDefinition>>,
     /// Responses a 360 rater group needs before it is shown (2-50).
     pub min_raters: u32,
+}
+
+struct_reader! {
+    Policy, defaults {
+        sessions: u32,
+        midpoint_check_in: MidpointCheckIn,
+        require_orientation: bool,
+        require_preliminary_discussion: bool,
+        require_acknowledgements: bool,
+        min_goals: u32,
+        late_cancellation_hours: u32,
+        script_enforcement: ScriptEnforcement,
+        script: Option<Vec<StepDefinition>>,
+        min_raters: u32,
+    }
 }
 
 impl Default for Policy {

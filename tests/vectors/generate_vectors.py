@@ -206,6 +206,15 @@ def envelope():
                       rejected=[exactly(index, "invalid_event") for index in (i, j, k, l, m)]))
 
     log = Log()
+    log.events = []
+    opening = {"coachee": COACHEE, "supervisor": SUPERVISOR, "program_admins": [ADMIN]}
+    i = log.add(ADMIN, "engagement_opened", **opening, policy=[6, "optional", True, True, True, 1, 24, "advisory", None, 3])
+    j = log.add(ADMIN, "engagement_opened", **opening, policy={"script": [["check_in", False, [COACHEE, COACH]]]})
+    log.add(ADMIN, "engagement_opened", **opening, policy={"sessions": 6})
+    out.append(vector("L2: a policy and each step of its script are objects, never lists", ["L2"], log,
+                      rejected=[exactly(index, "invalid_event") for index in (i, j)], stage="pre_work"))
+
+    log = Log()
     i = log.raw({"engagement": ENG, "seq": 5, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})
     j = log.raw({"engagement": ENG, "seq": 1, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})
     log.raw({"engagement": ENG, "seq": 2, "at": log.stamp(), "actor": COACHEE, "type": "orientation_completed"})

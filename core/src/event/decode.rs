@@ -240,6 +240,56 @@ pub(crate) trait Payload: Sized {
     fn read<'de, A: MapAccess<'de>>(fields: A) -> Result<Self, A::Error>;
 }
 
+/// Reads a struct of named fields with the loop every payload uses ([`next_field`],
+/// [`read_once`]): for the types an event holds that are not payloads, whose missing fields
+/// either take their default (`defaults`: those of the type's `Default`) or are an error.
+/// Each field is read as the type written after its name and converted into the field's
+/// type. Implements [`Payload`] and `Deserialize` (an object of the fields).
+macro_rules! struct_reader {
+    ($name:ident, defaults { $( $field:ident : $read:ty ),* $(,)? }) => {
+        struct_reader!(@read $name { $( $field : $read ),* } |fields| {
+            let defaults = $name::default();
+            $name { $( $field: fields.$field.map_or(defaults.$field, Into::into), )* }
+        });
+    };
+    ($name:ident { $( $field:ident : $read:ty ),* $(,)? }) => {
+        struct_reader!(@read $name { $( $field : $read ),* } |fields| {
+            $name { $(
+                $field: fields.$field.ok_or_else(|| serde::de::Error::missing_field(stringify!($field)))?.into(),
+            )* }
+        });
+    };
+    (@read $name:ident { $( $field:ident : $read:ty ),* } |$fields:ident| $build:block) => {
+        impl $crate::event::Payload for $name {
+            fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #[derive(Default)]
+                struct Slots { $( $field: Option<$read>, )* }
+                #[allow(non_camel_case_types, reason = "one variant per field, named as the field")]
+                enum Field { $( $field, )* }
+                const NAMES: &[&str] = &[ $( stringify!($field), )* ];
+                const ORDER: &[Field] = &[ $( Field::$field, )* ];
+                let mut $fields = Slots::default();
+                while let Some(index) = $crate::event::next_field(&mut map, NAMES)? {
+                    match ORDER.get(index) {
+                        $( Some(Field::$field) => {
+                            $crate::event::read_once(&mut map, &mut $fields.$field, stringify!($field))?
+                        } )*
+                        None => {}
+                    }
+                }
+                Ok($build)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                $crate::event::read_object(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use struct_reader;
+
 /// The position in `names` of the next field's name; `None` when there are no more fields,
 /// and an error naming the field when it is not one of `names`.
 #[inline]

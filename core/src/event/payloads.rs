@@ -81,7 +81,7 @@ macro_rules! payload {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(PayloadVisitor(std::marker::PhantomData))
+                read_object(deserializer)
             }
         }
 
@@ -116,6 +116,11 @@ macro_rules! read_as {
 /// Reads a payload from a JSON object of its fields (a payload inside another, such as an
 /// action of `action_commitment`).
 struct PayloadVisitor<T>(std::marker::PhantomData<T>);
+
+/// Reads a [`Payload`] written as a JSON object of its own.
+pub(crate) fn read_object<'de, D: de::Deserializer<'de>, T: Payload>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(PayloadVisitor(std::marker::PhantomData))
+}
 
 impl<'de, T: Payload> de::Visitor<'de> for PayloadVisitor<T> {
     type Value = T;

@@ -240,11 +240,32 @@ pub(crate) trait Payload: Sized {
     fn read<'de, A: MapAccess<'de>>(fields: A) -> Result<Self, A::Error>;
 }
 
-/// Reads a struct of named fields with the loop every payload uses ([`next_field`],
-/// [`read_once`]): for the types an event holds that are not payloads, whose missing fields
-/// either take their default (`defaults`: those of the type's `Default`) or are an error.
-/// Each field is read as the type written after its name and converted into the field's
-/// type. Implements [`Payload`] and `Deserialize` (an object of the fields).
+/// Reads an object's fields into their slots, each an `Option` that must still be empty
+/// (`read_fields!(map; slot => name, ...)`): the one loop every payload and every other
+/// object of an event is read with. A field's name is found by its position in the names
+/// ([`next_field`]), so an unknown one is an error naming the expected ones, and a field
+/// given twice is an error too ([`read_once`]).
+macro_rules! read_fields {
+    ($map:ident; $( $slot:expr => $name:ident ),* $(,)?) => {{
+        #[allow(non_camel_case_types, reason = "one variant per field, named as the field")]
+        enum Field { $( $name, )* }
+        const NAMES: &[&str] = &[ $( stringify!($name), )* ];
+        const ORDER: &[Field] = &[ $( Field::$name, )* ];
+        while let Some(index) = $crate::event::next_field(&mut $map, NAMES)? {
+            match ORDER.get(index) {
+                $( Some(Field::$name) => $crate::event::read_once(&mut $map, &mut $slot, stringify!($name))?, )*
+                None => {}
+            }
+        }
+    }};
+}
+pub(crate) use read_fields;
+
+/// Reads a struct of named fields with [`read_fields!`], as `payload!` does for payloads: for
+/// the objects an event holds that are not payloads, whose missing fields either take their
+/// default (`defaults`: those of the type's `Default`) or are an error. Each field is read
+/// as the type written after its name and converted into the field's type. Implements
+/// [`Payload`] and `Deserialize` (an object of the fields).
 macro_rules! struct_reader {
     ($name:ident, defaults { $( $field:ident : $read:ty ),* $(,)? }) => {
         struct_reader!(@read $name { $( $field : $read ),* } |fields| {
@@ -264,19 +285,8 @@ macro_rules! struct_reader {
             fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #[derive(Default)]
                 struct Slots { $( $field: Option<$read>, )* }
-                #[allow(non_camel_case_types, reason = "one variant per field, named as the field")]
-                enum Field { $( $field, )* }
-                const NAMES: &[&str] = &[ $( stringify!($field), )* ];
-                const ORDER: &[Field] = &[ $( Field::$field, )* ];
                 let mut $fields = Slots::default();
-                while let Some(index) = $crate::event::next_field(&mut map, NAMES)? {
-                    match ORDER.get(index) {
-                        $( Some(Field::$field) => {
-                            $crate::event::read_once(&mut map, &mut $fields.$field, stringify!($field))?
-                        } )*
-                        None => {}
-                    }
-                }
+                $crate::event::read_fields!(map; $( $fields.$field => $field ),*);
                 Ok($build)
             }
         }

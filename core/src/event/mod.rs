@@ -21,7 +21,7 @@ use decode::{
     decode_collected, describe_json_error, envelope_field, invalid, put_in_reading_order, required, Envelope, Fields,
     Key, RawEvent,
 };
-pub(crate) use decode::{next_field, read_once, struct_reader, Payload};
+pub(crate) use decode::{next_field, read_fields, read_once, struct_reader, Payload};
 pub(crate) use payloads::read_object;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};

@@ -4,7 +4,7 @@
 //! from that. A field read as another type that converts into its own names that type
 //! after its own (`due: NaiveDate = CalendarDate`).
 
-use super::decode::{next_field, read_once, Fields, Key, Payload};
+use super::decode::{read_fields, Fields, Key, Payload};
 use super::{CalendarDate, Scores, TextList, Timestamp};
 use crate::measure::{Measured, Meter};
 use crate::model::{
@@ -30,25 +30,13 @@ macro_rules! payload {
         }
 
         impl Payload for $name {
-            // One loop over the fields, matched by position in `NAMES`: the finding of a
-            // field and the checks for a repeated or unknown one are shared by every
-            // payload (`next_field`, `read_once`), where serde's derived reader is a
-            // visitor of its own for each payload (about 1.5 KB of the WebAssembly module
-            // apiece).
+            // One loop over the fields, shared by every payload (`read_fields!`), where
+            // serde's derived reader is a visitor of its own for each payload (about 1.5 KB
+            // of the WebAssembly module apiece).
             fn read<'de, A: MapAccess<'de>>(mut fields: A) -> Result<Self, A::Error> {
-                #[allow(non_camel_case_types, reason = "one variant per field, named as the field")]
-                enum Field { $( $field, )* $($( $ofield, )*)? }
-                const NAMES: &[&str] = &[ $( stringify!($field), )* $($( stringify!($ofield), )*)? ];
-                const ORDER: &[Field] = &[ $( Field::$field, )* $($( Field::$ofield, )*)? ];
                 $( let mut $field: Option<read_as!($ty $(, $read)?)> = None; )*
                 $($( let mut $ofield: Option<Option<read_as!($oty $(, $oread)?)>> = None; )*)?
-                while let Some(index) = next_field(&mut fields, NAMES)? {
-                    match ORDER.get(index) {
-                        $( Some(Field::$field) => read_once(&mut fields, &mut $field, stringify!($field))?, )*
-                        $($( Some(Field::$ofield) => read_once(&mut fields, &mut $ofield, stringify!($ofield))?, )*)?
-                        None => {}
-                    }
-                }
+                read_fields!(fields; $( $field => $field, )* $($( $ofield => $ofield, )*)?);
                 Ok($name {
                     $( $field: <$ty>::from($field.ok_or_else(|| de::Error::missing_field(stringify!($field)))?), )*
                     $($( $ofield: $ofield.flatten().map(<$oty>::from), )*)?

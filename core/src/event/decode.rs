@@ -234,7 +234,8 @@ impl<'de, A: MapAccess<'de>> Deserializer<'de> for Fields<'_, 'de, A> {
 }
 
 /// Reading of a payload from the fields of an event object that are not envelope fields
-/// ([`Fields`]), or from a JSON object of its own.
+/// ([`Fields`]), or from a JSON object of its own; also of the other objects an event holds
+/// ([`struct_reader!`]).
 pub(crate) trait Payload: Sized {
     /// Reads the payload from its fields; an error stops the read.
     fn read<'de, A: MapAccess<'de>>(fields: A) -> Result<Self, A::Error>;

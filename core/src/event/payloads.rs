@@ -4,7 +4,7 @@
 //! from that. A field read as another type that converts into its own names that type
 //! after its own (`due: NaiveDate = CalendarDate`).
 
-use super::decode::{read_fields, Fields, Key, Payload};
+use super::decode::{read_fields, struct_reader, Fields, Key, Payload};
 use super::{CalendarDate, Scores, TextList, Timestamp};
 use crate::measure::{Measured, Meter};
 use crate::model::{
@@ -697,19 +697,19 @@ impl StepContent {
             Ok(BuiltinStep::KeyOutcomes) => StepContent::KeyOutcomes(KeyOutcomes::read(fields)?),
             Ok(BuiltinStep::NextAssignment) => StepContent::NextAssignment(NextAssignment::read(fields)?),
             Ok(BuiltinStep::SessionFeedback) => StepContent::SessionFeedback(SessionFeedback::read(fields)?),
-            Err(_) => {
-                #[derive(Deserialize)]
-                #[serde(deny_unknown_fields)]
-                struct CustomFields {
-                    #[serde(default)]
-                    fields: Map<String, Value>,
-                }
-                StepContent::Custom {
-                    fields: CustomFields::deserialize(de::value::MapAccessDeserializer::new(fields))?.fields,
-                }
-            }
+            Err(_) => StepContent::Custom { fields: CustomFields::read(fields)?.fields },
         })
     }
+}
+
+/// The fields of a step of a programme's own script: `fields`, any object, or none.
+#[derive(Default)]
+struct CustomFields {
+    fields: Map<String, Value>,
+}
+
+struct_reader! {
+    CustomFields, defaults { fields: Map<String, Value> }
 }
 
 impl BuiltinStep {
